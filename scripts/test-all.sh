@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite: static checks, unit tests, Python tests, pack checks, browser end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npx tsc --noEmit
+npx eslint .
+npx vitest run
+python3 -m ruff check training
+python3 -m pytest -q training
+npm run build
+node e2e/run.js

@@ -1,0 +1,71 @@
+/**
+ * Messages between the app (main thread) and the engine worker. The app talks to the engine only through these.
+ * Every request carries an `id`; every reply echoes it. Failures come back as `{type: 'error', id, message}`.
+ * Large buffers are transferred, never copied.
+ */
+
+export type Backend = 'webgpu' | 'wasm' | 'cpu';
+
+/** Progress of a long task, as a tagged union on `stage`. */
+export type Progress =
+  | { stage: 'download'; file: string; loadedBytes: number; totalBytes: number }
+  | { stage: 'decode-video'; doneSec: number; totalSec: number }
+  | { stage: 'encode'; done: number; total: number }
+  | { stage: 'denoise'; step: number; steps: number; window: number; windows: number }
+  | { stage: 'decode-audio'; done: number; total: number };
+
+export interface GenerateOptions {
+  seed: number;
+  steps?: number;
+  cfgScale?: number;
+  prompt?: string;
+  /** Per-channel target loudness curve in LUFS at the pack's curveRate: [channel][point]. */
+  targetCurveLufs?: number[][];
+  /** Interleaved-free planar audio of a reference recording. */
+  audioPrompt?: { sampleRate: number; channels: Float32Array[] };
+}
+
+export type Request =
+  | { type: 'load-pack'; id: number; packUrl: string; backend?: Backend }
+  | { type: 'open-video'; id: number; file: File }
+  | { type: 'generate'; id: number; options: GenerateOptions }
+  | { type: 'cancel'; id: number; targetId: number };
+
+export interface PackInfo {
+  id: string;
+  version: string;
+  purpose: 'test' | 'production';
+  sampleRate: number;
+  channels: number;
+  curveRate: number;
+  vocabulary: string[];
+}
+
+export interface VideoInfo {
+  durationSec: number;
+  width: number;
+  height: number;
+  codec: string;
+  hasAudio: boolean;
+  /** Small JPEG thumbnails for the timeline, evenly spaced. */
+  thumbnails: { timeSec: number; image: ImageBitmap }[];
+}
+
+export interface GenerateResult {
+  sampleRate: number;
+  /** Planar channels, length = round(durationSec · sampleRate). */
+  channels: Float32Array[];
+  /** The pack's predicted loudness curve for this video, LUFS, [channel][point]. */
+  predictedCurveLufs: number[][];
+  /** Prompt words the pack's tag vocabulary could not map; shown to the user. */
+  unknownWords: string[];
+  timings: { totalMs: number; sessionRunMs: number };
+}
+
+export type Response =
+  | { type: 'pack-loaded'; id: number; pack: PackInfo; backend: Backend }
+  | { type: 'video-opened'; id: number; video: VideoInfo }
+  | { type: 'progress'; id: number; progress: Progress; etaSec: number | null }
+  | { type: 'generated'; id: number; result: GenerateResult }
+  | { type: 'cancelled'; id: number }
+  | { type: 'error'; id: number; message: string };
