@@ -2,6 +2,7 @@
 # The whole test suite: static checks, unit tests, Python tests, pack checks, browser end-to-end tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh test
 npx tsc --noEmit
 npx eslint .
 npx vitest run

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks, so `npm start` and `npm test` are the only set-up commands.
+# Usage: scripts/ensure-deps.sh app|test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need="${1:-app}"
+
+# onnxruntime-node's install script downloads from the internet; its CPU binaries ship in the package.
+export ONNXRUNTIME_NODE_INSTALL=skip
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+[ "$need" = test ] || exit 0
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing Debian packages: ${missing[*]} (run: sudo apt-get install -y ${missing[*]})" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import numpy, onnx, onnxruntime, pytest, ruff' 2>/dev/null; then
+  python3 -m pip install -q -r training/requirements-ci.txt
+fi
