@@ -1,0 +1,1 @@
+"""Foley Studio training: configs, latent transform, networks, flow matching, training and ONNX export."""
