@@ -1,0 +1,148 @@
+/**
+ * Loads a model pack in layers: source → manifest → component files (in parallel, with progress, size + sha256
+ * checked) → ORT sessions validated against the manifest. The app and the CLI share it; only the source differs.
+ */
+
+import { COMPONENT_NAMES, ManifestError, parseManifest, type ComponentName, type ComponentSpec, type PackManifest } from './manifest';
+import type { PackSource } from './pack-source';
+import type { Backend, Progress } from './protocol';
+import type { EngineSession, OrtAdapter } from './session';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export class PackIntegrityError extends Error {
+  override name = 'PackIntegrityError';
+}
+
+export interface LoadedPack {
+  manifest: PackManifest;
+  backend: Backend;
+  adapter: OrtAdapter;
+  sessions: Record<ComponentName, EngineSession>;
+  dispose(): Promise<void>;
+}
+
+export interface LoadPackOptions {
+  /** Tried in order; a backend that fails to create any session falls through to the next. */
+  backends: Backend[];
+  createAdapter: (backend: Backend) => OrtAdapter;
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}
+
+/** Outputs kept on the GPU between denoising steps (only honoured on WebGPU). */
+const GPU_OUTPUTS: Partial<Record<ComponentName, (spec: ComponentSpec) => string[]>> = {
+  dit: (spec) => spec.outputs.map((o) => o.name),
+  sampler_step: (spec) => spec.outputs.map((o) => o.name),
+};
+
+export async function loadManifest(source: PackSource, signal?: AbortSignal): Promise<PackManifest> {
+  const bytes = await source.read({ name: MANIFEST_FILE, signal });
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new ManifestError(`${MANIFEST_FILE} in ${source.location} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseManifest(json);
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Refuses bytes whose size or sha256 differ from the manifest, naming the file. */
+export async function verifyFile(name: string, bytes: Uint8Array, expected: { bytes: number; sha256: string }): Promise<void> {
+  if (bytes.byteLength !== expected.bytes) {
+    throw new PackIntegrityError(`${name} is ${bytes.byteLength} bytes but the manifest says ${expected.bytes}; the pack is corrupted or incomplete`);
+  }
+  const actual = await sha256Hex(bytes);
+  if (actual !== expected.sha256) {
+    throw new PackIntegrityError(`${name} has sha256 ${actual} but the manifest says ${expected.sha256}; the pack is corrupted`);
+  }
+}
+
+/** Reads and verifies one file named by the manifest. */
+export async function readVerified(
+  source: PackSource,
+  entry: { file: string; bytes: number; sha256: string },
+  onProgress?: (progress: Progress) => void,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const bytes = await source.read({
+    name: entry.file,
+    bytes: entry.bytes,
+    sha256: entry.sha256,
+    signal,
+    onProgress: (loadedBytes, totalBytes) => onProgress?.({ stage: 'download', file: entry.file, loadedBytes, totalBytes }),
+  });
+  await verifyFile(entry.file, bytes, entry);
+  return bytes;
+}
+
+/** Checks a session's input and output names against the manifest; the error lists both sides. */
+export function validateSession(name: ComponentName, spec: ComponentSpec, session: EngineSession): void {
+  const check = (kind: 'inputs' | 'outputs', actual: readonly string[], expected: string[]) => {
+    const missing = expected.filter((n) => !actual.includes(n));
+    const extra = actual.filter((n) => !expected.includes(n));
+    if (missing.length > 0 || extra.length > 0) {
+      throw new ManifestError(
+        `${name} (${spec.file}) ${kind} do not match the manifest: the graph has [${actual.join(', ')}], the manifest lists [${expected.join(', ')}]`,
+      );
+    }
+  };
+  check('inputs', session.inputNames, spec.inputs.map((t) => t.name));
+  check('outputs', session.outputNames, spec.outputs.map((t) => t.name));
+}
+
+async function createSessions(
+  manifest: PackManifest,
+  files: Map<ComponentName, Uint8Array>,
+  adapter: OrtAdapter,
+): Promise<Record<ComponentName, EngineSession>> {
+  const sessions: Partial<Record<ComponentName, EngineSession>> = {};
+  try {
+    for (const name of COMPONENT_NAMES) {
+      const spec = manifest.components[name];
+      const session = await adapter.createSession(files.get(name)!, { gpuOutputs: GPU_OUTPUTS[name]?.(spec) });
+      sessions[name] = session;
+      validateSession(name, spec, session);
+    }
+  } catch (error) {
+    await Promise.all(Object.values(sessions).map((s) => s.dispose()));
+    throw error;
+  }
+  return sessions as Record<ComponentName, EngineSession>;
+}
+
+export async function loadPack(source: PackSource, options: LoadPackOptions): Promise<LoadedPack> {
+  const manifest = await loadManifest(source, options.signal);
+  const files = new Map<ComponentName, Uint8Array>();
+  await Promise.all(
+    COMPONENT_NAMES.map(async (name) => {
+      files.set(name, await readVerified(source, manifest.components[name], options.onProgress, options.signal));
+    }),
+  );
+  const failures: string[] = [];
+  for (const backend of options.backends) {
+    let adapter: OrtAdapter;
+    let sessions: Record<ComponentName, EngineSession>;
+    try {
+      adapter = options.createAdapter(backend);
+      sessions = await createSessions(manifest, files, adapter);
+    } catch (error) {
+      if (error instanceof ManifestError) throw error;
+      failures.push(`${backend}: ${(error as Error).message}`);
+      continue;
+    }
+    return {
+      manifest,
+      backend,
+      adapter,
+      sessions,
+      dispose: async () => void (await Promise.all(Object.values(sessions).map((s) => s.dispose()))),
+    };
+  }
+  throw new Error(`no backend could run pack ${manifest.id} (tried ${options.backends.join(', ')}): ${failures.join('; ')}`);
+}
