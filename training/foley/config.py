@@ -47,7 +47,7 @@ class FoleyConfig:
     prompt_min_sec: float = 0.5
     prompt_max_sec: float = 5.0
     # Network sizes.
-    cnn_width: int = 16
+    cnn_width: int = 8
     visual_dim: int = 64
     sync_dim: int = 64
     cond_dim: int = 64
@@ -113,7 +113,7 @@ PRESETS: dict[str, FoleyConfig] = {
     # The built-in model: ~7 M DiT parameters, 216 tokens per 10 s window.
     'tiny': FoleyConfig(
         name='tiny',
-        cnn_width=24,
+        cnn_width=16,
         visual_dim=128,
         sync_dim=128,
         cond_dim=256,

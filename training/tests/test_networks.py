@@ -1,0 +1,58 @@
+"""Shapes and invariants of the PyTorch components."""
+
+from __future__ import annotations
+
+import pytest
+
+torch = pytest.importorskip('torch')
+
+from foley.config import preset  # noqa: E402
+from foley.networks import FoleyModel  # noqa: E402
+
+
+def test_preset_sizes():
+    tiny = preset('tiny')
+    assert tiny.latent_frames(10.0) == 862 and tiny.padded_latent_frames(10.0) == 864 and tiny.tokens(10.0) == 216
+    params = sum(p.numel() for p in FoleyModel(cfg=tiny).parameters())
+    assert params * 4 < 55e6, 'the tiny pack must stay under 60 MB'
+    with pytest.raises(KeyError, match='valid: test, tiny'):
+        preset('huge')
+
+
+def test_shapes_for_any_length():
+    cfg = preset('test')
+    model = FoleyModel(cfg=cfg).eval()
+    with torch.no_grad():
+        for length in (4, 12):
+            visual = model.visual_encoder(torch.rand(2, 3, 64, 64))[None]  # (1, T, Dv)
+            sync = model.sync_encoder(torch.rand(length, 3, 64, 64))[None]  # (1, L, Ds)
+            frame_cond, global_cond = model.adapters(visual, sync)
+            loudness = model.loudness_predictor(frame_cond, global_cond)
+            assert loudness.shape == (1, length, cfg.channels) and loudness.min() >= 0 and loudness.max() <= 1
+            x = torch.randn(1, length, cfg.latent_dims)
+            v = model.dit(
+                x, torch.tensor([0.5]), torch.tensor([2.0]), frame_cond, global_cond, loudness,
+                model.text_encoder(torch.tensor([[3, 0]])), model.audio_prompt_encoder(torch.randn(1, 3, cfg.latent_dims)),
+                torch.ones(1, 4), torch.tensor([[0.0, 5.0]]),
+            )  # fmt: skip
+            assert v.shape == x.shape
+
+
+def test_gradients_reach_every_trained_component():
+    cfg = preset('test')
+    model = FoleyModel(cfg=cfg)
+    for p in model.dit.parameters():
+        torch.nn.init.normal_(p, std=0.05)
+    visual = model.visual_encoder(torch.rand(2, 3, 64, 64))[None]
+    sync = model.sync_encoder(torch.rand(8, 3, 64, 64))[None]
+    frame_cond, global_cond = model.adapters(visual, sync)
+    loudness = model.loudness_predictor(frame_cond, global_cond)
+    v = model.dit.velocity(
+        torch.randn(1, 8, cfg.latent_dims), torch.tensor([0.5]), frame_cond, global_cond, loudness,
+        model.text_encoder(torch.tensor([[3]])), model.audio_prompt_encoder(torch.randn(1, 3, cfg.latent_dims)),
+        torch.ones(1, 4), torch.tensor([[0.0, 5.0]]),
+    )  # fmt: skip
+    v.square().mean().backward()
+    for name in ('visual_encoder', 'sync_encoder', 'adapters', 'loudness_predictor', 'text_encoder', 'audio_prompt_encoder', 'dit'):
+        grads = [p.grad for p in getattr(model, name).parameters()]
+        assert any(g is not None and g.abs().sum() > 0 for g in grads), name
