@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { audioToLatent, latentToAudio, latentToMagnitude, type LogMelParams } from './log-mel';
+import { Prng } from './prng';
+
+interface ParityFixture {
+  params: LogMelParams;
+  signal: { channels: number; lengthSamples: number; data: string };
+  latent: { frames: number; dims: number; data: string };
+}
+
+function base64Float32(text: string): Float32Array {
+  const bytes = Buffer.from(text, 'base64');
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+const fixture = JSON.parse(
+  readFileSync(new URL('../../training/fixtures/latent-parity.json', import.meta.url), 'utf8'),
+) as ParityFixture;
+
+/** Worst |TS − Python| over the parity fixture; the report quotes this number. */
+const PARITY_TOLERANCE = 1e-4;
+
+describe('audioToLatent', () => {
+  it('matches training/foley/audio.py on the committed parity fixture', () => {
+    const planar = base64Float32(fixture.signal.data);
+    const n = fixture.signal.lengthSamples;
+    const channels = Array.from({ length: fixture.signal.channels }, (_, c) => planar.slice(c * n, (c + 1) * n));
+    const expected = base64Float32(fixture.latent.data);
+    const latent = audioToLatent(channels, fixture.params);
+    expect(latent.frames).toBe(fixture.latent.frames);
+    expect(latent.dims).toBe(fixture.latent.dims);
+    let worst = 0;
+    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(latent.data[i]! - expected[i]!));
+    console.info(`latent parity vs audio.py: max abs error ${worst.toExponential(2)} over ${expected.length} values`);
+    expect(worst).toBeLessThan(PARITY_TOLERANCE);
+  });
+
+  it('lays channels out channel-major and floors silence at ln(logFloor)', () => {
+    const p = { ...fixture.params, nMels: 16 };
+    const tone = Float32Array.from({ length: 4096 }, (_, i) => Math.sin((2 * Math.PI * 1000 * i) / p.sampleRate));
+    const latent = audioToLatent([new Float32Array(4096), tone], p);
+    expect(latent.frames).toBe(Math.floor(4096 / p.hop) + 1);
+    expect(latent.dims).toBe(32);
+    const floor = (Math.log(p.logFloor) - p.mean) / p.std;
+    for (let m = 0; m < 16; m++) expect(latent.data[3 * 32 + m]).toBeCloseTo(floor, 5);
+    expect(Math.max(...latent.data.subarray(3 * 32 + 16, 4 * 32))).toBeGreaterThan(floor + 1);
+  });
+
+  it('rejects empty, ragged or badly parameterised input with a reason', () => {
+    const p = fixture.params;
+    expect(() => audioToLatent([], p)).toThrow(/at least one channel/);
+    expect(() => audioToLatent([new Float32Array(0)], p)).toThrow(/empty/);
+    expect(() => audioToLatent([new Float32Array(10), new Float32Array(11)], p)).toThrow(/differ in length/);
+    expect(() => audioToLatent([new Float32Array(10)], { ...p, std: 0 })).toThrow(/std/);
+    expect(() => audioToLatent([new Float32Array(10)], { ...p, nFft: 1000 })).toThrow(/power of two/);
+  });
+});
+
+describe('latentToAudio', () => {
+  const p: LogMelParams = { ...fixture.params, nFft: 512, hop: 128, nMels: 48 };
+
+  it('recovers the magnitude of a signal through the mel pseudo-inverse', () => {
+    const n = 8000;
+    const prng = new Prng(2);
+    const signal = Float32Array.from({ length: n }, (_, i) => 0.3 * Math.sin(i * 0.05) + 0.05 * prng.nextGaussian());
+    const latent = audioToLatent([signal], p);
+    const magnitude = latentToMagnitude(latent.data, latent.frames, 0, 1, p);
+    expect(magnitude.every((v) => v >= 0 && Number.isFinite(v))).toBe(true);
+    const latentError = (iterations: number): number => {
+      const again = audioToLatent([latentToAudio(latent.data, latent.frames, 1, p, iterations, n, 1)[0]!], p);
+      let sum = 0;
+      for (let i = 0; i < latent.data.length; i++) sum += Math.abs(again.data[i]! - latent.data[i]!);
+      return sum / latent.data.length;
+    };
+    // Measured: 0.39 with random phase, 0.073 after 16 iterations.
+    const randomPhase = latentError(0);
+    const reconstructed = latentError(16);
+    expect(reconstructed).toBeLessThan(0.09);
+    expect(reconstructed).toBeLessThan(randomPhase / 3);
+  });
+
+  it('is deterministic for a seed, different across seeds, and exact in length', () => {
+    const signal = new Prng(4).fillGaussian(new Float32Array(3000));
+    const latent = audioToLatent([signal, signal], p);
+    const a = latentToAudio(latent.data, latent.frames, 2, p, 4, 3001, 7);
+    const b = latentToAudio(latent.data, latent.frames, 2, p, 4, 3001, 7);
+    const c = latentToAudio(latent.data, latent.frames, 2, p, 4, 3001, 8);
+    expect(a.length).toBe(2);
+    expect(a[0]!.length).toBe(3001);
+    expect(a[0]).toEqual(b[0]);
+    expect(a[0]).not.toEqual(c[0]);
+    expect(a[0]).not.toEqual(a[1]);
+  });
+
+  it('rejects a latent of the wrong size', () => {
+    expect(() => latentToAudio(new Float32Array(10), 3, 1, p, 4, 100, 0)).toThrow(/expected frames × channels × nMels/);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * The latent audio representation of docs/model-pack.md, bit-for-bit the transform of training/foley/audio.py:
+ * per channel, centred STFT (periodic Hann, reflect padding) → power → HTK-mel → ln(max(mel, logFloor)) →
+ * (x − mean) / std, laid out [L, C] row-major with C = channels · nMels channel-major. The decoder goes back
+ * through the mel pseudo-inverse and Griffin-Lim.
+ */
+
+import { griffinLim } from './griffin-lim';
+import { applyMel, melFilterbank, melPseudoInverse, type MelFilterbank } from './mel';
+import { StftPlan } from './stft';
+
+/** Plain numbers, structurally compatible with the manifest's LatentSpec. */
+export interface LogMelParams {
+  sampleRate: number;
+  nFft: number;
+  hop: number;
+  nMels: number;
+  fminHz: number;
+  fmaxHz: number;
+  logFloor: number;
+  mean: number;
+  std: number;
+}
+
+export interface Latent {
+  frames: number;
+  dims: number;
+  /** Row-major [frames × dims]. */
+  data: Float32Array;
+}
+
+/** Filterbanks and pseudo-inverses cost tens of milliseconds (the latter an eigen-decomposition), so keep them per shape. */
+const filterbanks = new Map<string, { fb: MelFilterbank; pinv?: Float64Array }>();
+
+function cachedFilterbank(p: LogMelParams): { fb: MelFilterbank; pinv?: Float64Array } {
+  const key = `${p.sampleRate}/${p.nFft}/${p.nMels}/${p.fminHz}/${p.fmaxHz}`;
+  let entry = filterbanks.get(key);
+  if (!entry) {
+    entry = { fb: melFilterbank(p) };
+    filterbanks.set(key, entry);
+  }
+  return entry;
+}
+
+function validateParams(p: LogMelParams): void {
+  if (!(p.logFloor > 0)) throw new RangeError(`logFloor must be > 0, got ${p.logFloor}`);
+  if (!(p.std > 0) || !Number.isFinite(p.mean)) throw new RangeError(`need finite mean and std > 0, got mean ${p.mean}, std ${p.std}`);
+}
+
+/** Planar audio (equal-length channels, ≥ 1 sample) → normalised log-mel latent with floor(N / hop) + 1 frames. */
+export function audioToLatent(channels: Float32Array[], p: LogMelParams): Latent {
+  validateParams(p);
+  if (channels.length === 0) throw new RangeError('audioToLatent needs at least one channel');
+  const lengthSamples = channels[0]!.length;
+  if (channels.some((c) => c.length !== lengthSamples)) throw new RangeError('audioToLatent: channels differ in length');
+  if (lengthSamples === 0) throw new RangeError('audioToLatent: audio is empty');
+  const { fb } = cachedFilterbank(p);
+  const plan = new StftPlan(p.nFft, p.hop);
+  const dims = channels.length * p.nMels;
+  let latent: Latent | null = null;
+  const power = new Float64Array(plan.bins);
+  const mel = new Float64Array(p.nMels);
+  channels.forEach((channel, c) => {
+    const spec = plan.forward(channel);
+    latent ??= { frames: spec.frames, dims, data: new Float32Array(spec.frames * dims) };
+    for (let t = 0; t < spec.frames; t++) {
+      const row = t * plan.bins;
+      for (let k = 0; k < plan.bins; k++) power[k] = spec.re[row + k]! ** 2 + spec.im[row + k]! ** 2;
+      applyMel(fb, power, mel);
+      const out = t * dims + c * p.nMels;
+      for (let m = 0; m < p.nMels; m++) latent.data[out + m] = (Math.log(Math.max(mel[m]!, p.logFloor)) - p.mean) / p.std;
+    }
+  });
+  return latent!;
+}
+
+/** One channel of a latent → linear STFT magnitude [frames × bins]: undo normalisation and log, pseudo-inverse, clip at 0, sqrt. */
+export function latentToMagnitude(latent: Float32Array, frames: number, channel: number, channelCount: number, p: LogMelParams): Float32Array {
+  const entry = cachedFilterbank(p);
+  entry.pinv ??= melPseudoInverse(entry.fb);
+  const pinv = entry.pinv;
+  const { nMels } = p;
+  const bins = entry.fb.bins;
+  const dims = channelCount * nMels;
+  const magnitude = new Float32Array(frames * bins);
+  const mel = new Float64Array(nMels);
+  for (let t = 0; t < frames; t++) {
+    const row = t * dims + channel * nMels;
+    for (let m = 0; m < nMels; m++) mel[m] = Math.exp(latent[row + m]! * p.std + p.mean);
+    for (let k = 0; k < bins; k++) {
+      let power = 0;
+      for (let m = 0; m < nMels; m++) power += pinv[k * nMels + m]! * mel[m]!;
+      magnitude[t * bins + k] = power > 0 ? Math.sqrt(power) : 0;
+    }
+  }
+  return magnitude;
+}
+
+/**
+ * Latent [frames × channelCount·nMels] → planar audio of `lengthSamples` per channel via Griffin-Lim.
+ * One seed drives all channels: channel c uses seed + c, so channels get independent initial phases.
+ */
+export function latentToAudio(
+  latent: Float32Array,
+  frames: number,
+  channelCount: number,
+  p: LogMelParams,
+  iterations: number,
+  lengthSamples: number,
+  seed: number,
+): Float32Array[] {
+  validateParams(p);
+  if (!Number.isInteger(channelCount) || channelCount < 1) throw new RangeError(`channelCount must be ≥ 1, got ${channelCount}`);
+  if (latent.length !== frames * channelCount * p.nMels) {
+    throw new RangeError(`latent has ${latent.length} values, expected frames × channels × nMels = ${frames} × ${channelCount} × ${p.nMels}`);
+  }
+  const channels: Float32Array[] = [];
+  for (let c = 0; c < channelCount; c++) {
+    const magnitude = latentToMagnitude(latent, frames, c, channelCount, p);
+    channels.push(griffinLim(magnitude, frames, { nFft: p.nFft, hop: p.hop, iterations, lengthSamples, seed: seed + c }));
+  }
+  return channels;
+}

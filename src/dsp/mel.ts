@@ -1,0 +1,177 @@
+/**
+ * HTK-mel triangular filterbank (peak 1, no area normalisation) and its pseudo-inverse, as docs/model-pack.md
+ * defines the latent and training/foley/audio.py computes it: nMels + 2 edges equally spaced in HTK mel from
+ * fminHz to fmaxHz, bin k at k · sampleRate / nFft Hz, band m rising from edge m to m+1 and falling to m+2.
+ */
+
+import type { FloatArray } from './fft';
+
+export interface MelParams {
+  sampleRate: number;
+  nFft: number;
+  nMels: number;
+  fminHz: number;
+  fmaxHz: number;
+}
+
+export interface MelFilterbank {
+  nMels: number;
+  /** STFT bins per frame, nFft / 2 + 1. */
+  bins: number;
+  /** Row-major [nMels × bins]. */
+  weights: Float64Array;
+  /** Non-zero weights of band m lie in bins [firstBin[m], endBin[m]). */
+  firstBin: Int32Array;
+  endBin: Int32Array;
+}
+
+/** HTK mel scale: 2595 · log10(1 + hz / 700). */
+export function hzToMel(hz: number): number {
+  return 2595 * Math.log10(1 + hz / 700);
+}
+
+export function melToHz(mel: number): number {
+  return 700 * (10 ** (mel / 2595) - 1);
+}
+
+function validate(p: MelParams): void {
+  const problems: string[] = [];
+  if (!(p.sampleRate > 0)) problems.push(`sampleRate must be > 0 (got ${p.sampleRate})`);
+  if (!Number.isInteger(p.nFft) || p.nFft < 2 || (p.nFft & (p.nFft - 1)) !== 0) problems.push(`nFft must be a power of two ≥ 2 (got ${p.nFft})`);
+  if (!Number.isInteger(p.nMels) || p.nMels < 1) problems.push(`nMels must be a positive integer (got ${p.nMels})`);
+  if (!(p.fminHz >= 0 && p.fmaxHz > p.fminHz)) problems.push(`need 0 ≤ fminHz < fmaxHz (got ${p.fminHz}, ${p.fmaxHz})`);
+  if (problems.length > 0) throw new RangeError(`Bad mel parameters: ${problems.join('; ')}`);
+}
+
+/** Band edges in Hz as numpy.linspace over mel then back to Hz (float64, like audio.py). */
+function bandEdgesHz(p: MelParams): Float64Array {
+  const count = p.nMels + 2;
+  const lo = hzToMel(p.fminHz);
+  const hi = hzToMel(p.fmaxHz);
+  const step = (hi - lo) / (count - 1);
+  const edges = new Float64Array(count);
+  for (let i = 0; i < count; i++) edges[i] = melToHz(i === count - 1 ? hi : lo + i * step);
+  return edges;
+}
+
+export function melFilterbank(p: MelParams): MelFilterbank {
+  validate(p);
+  const bins = p.nFft / 2 + 1;
+  const edges = bandEdgesHz(p);
+  const weights = new Float64Array(p.nMels * bins);
+  const firstBin = new Int32Array(p.nMels).fill(bins);
+  const endBin = new Int32Array(p.nMels);
+  for (let m = 0; m < p.nMels; m++) {
+    const lower = edges[m]!;
+    const centre = edges[m + 1]!;
+    const upper = edges[m + 2]!;
+    for (let k = 0; k < bins; k++) {
+      const hz = (k * p.sampleRate) / p.nFft;
+      const w = Math.max(0, Math.min((hz - lower) / (centre - lower), (upper - hz) / (upper - centre)));
+      if (w > 0) {
+        weights[m * bins + k] = w;
+        firstBin[m] = Math.min(firstBin[m]!, k);
+        endBin[m] = k + 1;
+      }
+    }
+    if (endBin[m] === 0) firstBin[m] = 0;
+  }
+  return { nMels: p.nMels, bins, weights, firstBin, endBin };
+}
+
+/** mel[m] = Σ_k weights[m, k] · power[k]; reads `power` from `inOffset`, writes `out` from `outOffset`. */
+export function applyMel(fb: MelFilterbank, power: FloatArray, out: FloatArray, inOffset = 0, outOffset = 0): void {
+  const { weights, firstBin, endBin, bins } = fb;
+  for (let m = 0; m < fb.nMels; m++) {
+    let sum = 0;
+    const row = m * bins;
+    for (let k = firstBin[m]!; k < endBin[m]!; k++) sum += weights[row + k]! * power[inOffset + k]!;
+    out[outOffset + m] = sum;
+  }
+}
+
+/**
+ * Moore–Penrose pseudo-inverse of the filterbank, row-major [bins × nMels], like numpy.linalg.pinv.
+ * Computed as Wᵀ·(W·Wᵀ)⁺ with a Jacobi eigen-decomposition of the small nMels × nMels Gram matrix; eigenvalues
+ * below 1e-13 of the largest (singular values below ~3e-7 of the largest) count as zero, because forming W·Wᵀ
+ * squares the condition number and smaller ones are rounding noise. Empty bands (all-zero rows) drop out that way.
+ */
+export function melPseudoInverse(fb: MelFilterbank): Float64Array {
+  const { nMels, bins, weights } = fb;
+  const gram = new Float64Array(nMels * nMels);
+  for (let a = 0; a < nMels; a++) {
+    for (let b = a; b < nMels; b++) {
+      const lo = Math.max(fb.firstBin[a]!, fb.firstBin[b]!);
+      const hi = Math.min(fb.endBin[a]!, fb.endBin[b]!);
+      let sum = 0;
+      for (let k = lo; k < hi; k++) sum += weights[a * bins + k]! * weights[b * bins + k]!;
+      gram[a * nMels + b] = sum;
+      gram[b * nMels + a] = sum;
+    }
+  }
+  const gramInverse = symmetricPseudoInverse(gram, nMels, 1e-13);
+  const pinv = new Float64Array(bins * nMels);
+  for (let k = 0; k < bins; k++) {
+    for (let m = 0; m < nMels; m++) {
+      let sum = 0;
+      for (let j = 0; j < nMels; j++) sum += weights[j * bins + k]! * gramInverse[j * nMels + m]!;
+      pinv[k * nMels + m] = sum;
+    }
+  }
+  return pinv;
+}
+
+/** Pseudo-inverse of a symmetric positive semi-definite n × n matrix by cyclic Jacobi rotations. */
+function symmetricPseudoInverse(matrix: Float64Array, n: number, relativeCutoff: number): Float64Array {
+  const a = matrix.slice();
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let offDiagonal = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) offDiagonal += a[p * n + q]! ** 2;
+    if (offDiagonal < 1e-30) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) jacobiRotate(a, v, n, p, q);
+    }
+  }
+  let largest = 0;
+  for (let i = 0; i < n; i++) largest = Math.max(largest, a[i * n + i]!);
+  const result = new Float64Array(n * n);
+  for (let e = 0; e < n; e++) {
+    const lambda = a[e * n + e]!;
+    if (!(lambda > relativeCutoff * largest)) continue;
+    for (let i = 0; i < n; i++) {
+      const vi = v[i * n + e]! / lambda;
+      for (let j = 0; j < n; j++) result[i * n + j] += vi * v[j * n + e]!;
+    }
+  }
+  return result;
+}
+
+/** One Jacobi rotation zeroing a[p, q] (Golub & Van Loan, Algorithm 8.5.1); accumulates eigenvectors in v's columns. */
+function jacobiRotate(a: Float64Array, v: Float64Array, n: number, p: number, q: number): void {
+  const apq = a[p * n + q]!;
+  if (apq === 0) return;
+  const tau = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
+  const t = Math.sign(tau || 1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
+  const c = 1 / Math.sqrt(1 + t * t);
+  const s = t * c;
+  for (let k = 0; k < n; k++) {
+    const akp = a[k * n + p]!;
+    const akq = a[k * n + q]!;
+    a[k * n + p] = c * akp - s * akq;
+    a[k * n + q] = s * akp + c * akq;
+  }
+  for (let k = 0; k < n; k++) {
+    const apk = a[p * n + k]!;
+    const aqk = a[q * n + k]!;
+    a[p * n + k] = c * apk - s * aqk;
+    a[q * n + k] = s * apk + c * aqk;
+  }
+  for (let k = 0; k < n; k++) {
+    const vkp = v[k * n + p]!;
+    const vkq = v[k * n + q]!;
+    v[k * n + p] = c * vkp - s * vkq;
+    v[k * n + q] = s * vkp + c * vkq;
+  }
+}
