@@ -8,7 +8,7 @@ function arrayOps(velocity: (x: Float32Array, t: number) => Float32Array) {
   const track = (a: Float32Array) => (live.add(a), a);
   const ops: FlowOps<Float32Array> = {
     velocity: async (x, t) => track(velocity(x, t)),
-    step: async (x, v, dt) => track(x.map((xi, i) => xi + dt * v[i]!)),
+    step: async (x, v, dt) => track(x.map((xi, i) => xi + dt * v[i])),
     release: (x) => {
       if (!live.delete(x)) throw new Error('released a state the sampler did not create (or twice)');
     },
@@ -24,11 +24,11 @@ describe('sampleFlow', () => {
   it('Euler reaches the data point exactly on the rectified flow towards a single sample', async () => {
     const data = Float32Array.from([0.5, -2, 3, 1e-3]);
     // Exact conditional velocity of x_t = (1 − t)·noise + t·data: (data − x) / (1 − t).
-    const toData = (x: Float32Array, t: number) => x.map((xi, i) => (t >= 1 ? 0 : (data[i]! - xi) / (1 - t)));
+    const toData = (x: Float32Array, t: number) => x.map((xi, i) => (t >= 1 ? 0 : (data[i] - xi) / (1 - t)));
     const { ops, live } = arrayOps(toData);
     const noise = gaussian(4, 7);
     const out = await sampleFlow(noise, ops, { steps: 5, method: 'euler' });
-    out.forEach((v, i) => expect(v).toBeCloseTo(data[i]!, 5));
+    out.forEach((v, i) => expect(v).toBeCloseTo(data[i], 5));
     live.delete(out);
     expect(live.size).toBe(0);
   });
@@ -36,7 +36,7 @@ describe('sampleFlow', () => {
   it('converges at first order (Euler) and second order (Heun) on dx/dt = x', async () => {
     const error = async (method: 'euler' | 'heun', steps: number) => {
       const out = await sampleFlow(Float32Array.from([1]), arrayOps((x) => x.slice()).ops, { steps, method });
-      return Math.abs(out[0]! - Math.E);
+      return Math.abs(out[0] - Math.E);
     };
     const eulerRatio = (await error('euler', 16)) / (await error('euler', 32));
     const heunRatio = (await error('heun', 16)) / (await error('heun', 32));

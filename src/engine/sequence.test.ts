@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from './manifest';
-import { clipSizes, fitRows, padToMultiple, resampleRows } from './sequence';
+import { clipSizes, sliceRows, padToMultiple, resampleRows } from './sequence';
 import { readFileSync } from 'node:fs';
 
 const manifest = parseManifest(JSON.parse(readFileSync(new URL('../../public/models/foley-test/manifest.json', import.meta.url), 'utf8')));
@@ -36,10 +36,11 @@ describe('resampleRows', () => {
   });
 });
 
-describe('fitRows', () => {
+describe('sliceRows', () => {
   it('repeats the last row to pad and truncates to shorten', () => {
     const rows = Float32Array.from([1, 2, 3, 4]);
-    expect(Array.from(fitRows(rows, 2, 3))).toEqual([1, 2, 3, 4, 3, 4]);
-    expect(Array.from(fitRows(rows, 2, 1))).toEqual([1, 2]);
+    expect(Array.from(sliceRows(rows, 2, 0, 3))).toEqual([1, 2, 3, 4, 3, 4]);
+    expect(Array.from(sliceRows(rows, 2, 0, 1))).toEqual([1, 2]);
+    expect(Array.from(sliceRows(rows, 2, 1, 2))).toEqual([3, 4, 3, 4]);
   });
 });

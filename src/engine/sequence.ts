@@ -26,6 +26,11 @@ export interface ClipSizes {
   curve: TimeGrid;
 }
 
+/** Frames k = 0 … floor(durationSec·rate) − 1 at k/rate (the media sampler's count; the 1e-6 absorbs float error), at least one. */
+function videoFrameCount(durationSec: number, rate: number): number {
+  return Math.max(1, Math.floor(durationSec * rate + 1e-6));
+}
+
 export function clipSizes(manifest: PackManifest, durationSec: number): ClipSizes {
   if (!Number.isFinite(durationSec) || durationSec <= 0) throw new RangeError(`clip duration must be positive, got ${durationSec} s`);
   const { sampleRate, latent, video, loudness } = manifest;
@@ -36,8 +41,8 @@ export function clipSizes(manifest: PackManifest, durationSec: number): ClipSize
     samples,
     latentFrames,
     latent: { count: latentFrames, rate: sampleRate / latent.hop, phase: 0 },
-    visual: { count: Math.max(1, Math.floor(durationSec * video.visualFps)), rate: video.visualFps, phase: 0 },
-    sync: { count: Math.max(1, Math.floor(durationSec * video.syncFps)), rate: video.syncFps, phase: 0 },
+    visual: { count: videoFrameCount(durationSec, video.visualFps), rate: video.visualFps, phase: 0 },
+    sync: { count: videoFrameCount(durationSec, video.syncFps), rate: video.syncFps, phase: 0 },
     curve: { count: Math.max(1, Math.ceil((samples * loudness.curveRate) / sampleRate - 1e-9)), rate: loudness.curveRate, phase: 0.5 },
   };
 }
@@ -64,13 +69,17 @@ export function resampleRows(source: Float32Array, dims: number, from: TimeGrid,
   return out;
 }
 
-/** Rows [rows, dims] → rows [targetRows, dims]: truncates, or repeats the last row (padding past the clip's end). */
-export function fitRows(source: Float32Array, dims: number, targetRows: number): Float32Array {
+/**
+ * Rows [start, start + count) of a row-major [rows, dims] array; rows past the end repeat the last row (padding a
+ * window past the clip's end to the DiT's length multiple).
+ */
+export function sliceRows(source: Float32Array, dims: number, start: number, count: number): Float32Array {
   const rows = source.length / dims;
-  if (rows === targetRows) return source;
-  if (rows === 0) throw new RangeError('fitRows: no rows to extend');
-  const out = new Float32Array(targetRows * dims);
-  out.set(source.subarray(0, Math.min(rows, targetRows) * dims));
-  for (let i = rows; i < targetRows; i++) out.copyWithin(i * dims, (rows - 1) * dims, rows * dims);
+  if (rows === 0) throw new RangeError('sliceRows: no rows to read');
+  if (start === 0 && count === rows) return source;
+  const out = new Float32Array(count * dims);
+  const available = Math.max(0, Math.min(count, rows - start));
+  out.set(source.subarray(start * dims, (start + available) * dims));
+  for (let i = available; i < count; i++) out.set(source.subarray((rows - 1) * dims, rows * dims), i * dims);
   return out;
 }

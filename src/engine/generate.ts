@@ -1,0 +1,182 @@
+/**
+ * The generation pipeline: video → features → conditioning (once per clip) → DiT flow sampling per window
+ * (every step) → Griffin-Lim decoding → crossfaded clip of exactly round(durationSec · sampleRate) samples.
+ * Shared by the worker (browser) and the CLI (Node); only the LoadedPack's backend differs.
+ */
+
+import { latentToAudio } from '../dsp/log-mel';
+import { Prng } from '../dsp/prng';
+import { audioPromptLatent } from './audio-prompt';
+import { env } from './env';
+import { abortError, sampleFlow, type FlowOps } from './flow-sampler';
+import { planWindows, mixWindow, type AudioWindow } from './long-form';
+import { curveLufsToLoudness, loudnessToCurveLufs } from './loudness-conditioning';
+import type { PackManifest } from './manifest';
+import type { LoadedPack } from './pack-loader';
+import type { GenerateOptions, GenerateResult, Progress } from './protocol';
+import { clipSizes, padToMultiple, resampleRows, sliceRows, type ClipSizes } from './sequence';
+import { readFloat32, type EngineTensor } from './session';
+import { SessionRunner } from './session-runner';
+import { mapPromptToTags } from './text-tags';
+import { encodeVideo, type FrameSource } from './video-features';
+
+export interface GenerateHooks {
+  onProgress?: (progress: Progress) => void;
+  signal?: AbortSignal;
+}
+
+/** Everything the DiT reads that does not change between steps, for the whole clip. */
+interface ClipConditioning {
+  /** [L, D] */
+  frameCond: Float32Array;
+  /** [D] */
+  globalCond: Float32Array;
+  /** [L, channels] in [0, 1]: the target curve if given, else the prediction. */
+  loudness: Float32Array;
+  /** [L, channels] in [0, 1] as predicted from the video. */
+  predictedLoudness: Float32Array;
+  textEmb: Float32Array;
+  audioEmb: Float32Array;
+  /** video, loudness, text, audio (conditioning.modalities order). */
+  condMask: Float32Array;
+  unknownWords: string[];
+}
+
+function checkOptions(options: GenerateOptions, manifest: PackManifest): { steps: number; cfgScale: number; seed: number } {
+  const steps = options.steps ?? manifest.sampler.steps;
+  const cfgScale = options.cfgScale ?? manifest.sampler.cfgScale;
+  if (!Number.isInteger(steps) || steps < 1 || steps > 1000) throw new RangeError(`steps must be an integer from 1 to 1000, got ${steps}`);
+  if (!Number.isFinite(cfgScale) || cfgScale < 0 || cfgScale > 50) throw new RangeError(`cfg scale must be a number from 0 to 50, got ${cfgScale}`);
+  if (!Number.isInteger(options.seed)) throw new RangeError(`seed must be an integer, got ${options.seed}`);
+  return { steps, cfgScale, seed: options.seed };
+}
+
+async function videoConditioning(runner: SessionRunner, manifest: PackManifest, sizes: ClipSizes, source: FrameSource, hooks: GenerateHooks) {
+  const onProgress = hooks.onProgress ?? (() => undefined);
+  const features = await encodeVideo(source, runner, manifest.video, sizes, env.encoderChunkFrames, onProgress, hooks.signal);
+  const dv = runner.outputWidth('visual_encoder', 'features');
+  const ds = runner.outputWidth('sync_encoder', 'features');
+  const syncAtLatent = resampleRows(features.sync, ds, sizes.sync, sizes.latent);
+  const L = sizes.latentFrames;
+  const adapted = await runner.runToHost('adapters', {
+    visual: runner.float32(features.visual, [1, sizes.visual.count, dv]),
+    sync: runner.float32(syncAtLatent, [1, L, ds]),
+  });
+  const d = runner.outputWidth('adapters', 'global_cond');
+  const predicted = await runner.runToHost('loudness_predictor', {
+    frame_cond: runner.float32(adapted.frame_cond!, [1, L, d]),
+    global_cond: runner.float32(adapted.global_cond!, [1, d]),
+  });
+  return { frameCond: adapted.frame_cond!, globalCond: adapted.global_cond!, predictedLoudness: predicted.loudness! };
+}
+
+async function promptConditioning(runner: SessionRunner, manifest: PackManifest, options: GenerateOptions) {
+  const { vocabulary, maxTokens } = manifest.conditioning.text;
+  const tags = mapPromptToTags(options.prompt ?? '', vocabulary, maxTokens);
+  let textEmb: Float32Array = new Float32Array(runner.outputWidth('text_encoder', 'text_emb'));
+  if (tags.tags.length > 0) {
+    textEmb = (await runner.runToHost('text_encoder', { token_ids: runner.int64(tags.tokenIds, [1, maxTokens]) })).text_emb!;
+  }
+  let audioEmb: Float32Array = new Float32Array(runner.outputWidth('audio_prompt_encoder', 'audio_emb'));
+  if (options.audioPrompt) {
+    const latent = audioPromptLatent(options.audioPrompt, manifest);
+    audioEmb = (await runner.runToHost('audio_prompt_encoder', { latent: runner.float32(latent.data, [1, latent.frames, latent.dims]) })).audio_emb!;
+  }
+  return { textEmb, audioEmb, hasText: tags.tags.length > 0, unknownWords: tags.unknownWords };
+}
+
+async function clipConditioning(
+  runner: SessionRunner,
+  manifest: PackManifest,
+  sizes: ClipSizes,
+  source: FrameSource,
+  options: GenerateOptions,
+  hooks: GenerateHooks,
+): Promise<ClipConditioning> {
+  // Prompts first: a bad audio prompt or curve is refused before minutes of video decoding.
+  const target = options.targetCurveLufs ? curveLufsToLoudness(options.targetCurveLufs, manifest.channels, sizes, manifest.loudness) : null;
+  const prompts = await promptConditioning(runner, manifest, options);
+  const video = await videoConditioning(runner, manifest, sizes, source, hooks);
+  hooks.onProgress?.({ stage: 'encode', done: 1, total: 1 });
+  return {
+    ...video,
+    loudness: target ?? video.predictedLoudness,
+    textEmb: prompts.textEmb,
+    audioEmb: prompts.audioEmb,
+    condMask: Float32Array.from([1, 1, prompts.hasText ? 1 : 0, options.audioPrompt ? 1 : 0]),
+    unknownWords: prompts.unknownWords,
+  };
+}
+
+interface WindowContext {
+  runner: SessionRunner;
+  manifest: PackManifest;
+  cond: ClipConditioning;
+  sizes: ClipSizes;
+  settings: { steps: number; cfgScale: number };
+  prng: Prng;
+  windows: number;
+  hooks: GenerateHooks;
+}
+
+/** Denoises one window; returns its latent [Lw, C] (Lw = floor(lengthSamples / hop) + 1, padding trimmed). */
+async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{ latent: Float32Array; frames: number }> {
+  const { runner, manifest, cond } = ctx;
+  const { hop, lengthMultiple, nMels } = manifest.latent;
+  const channels = manifest.channels;
+  const dims = channels * nMels;
+  const frames = Math.floor(window.lengthSamples / hop) + 1;
+  const padded = padToMultiple(frames, lengthMultiple);
+  const start = window.startSample / hop;
+  const d = cond.globalCond.length;
+  const fixed: Record<string, EngineTensor> = {
+    cfg_scale: runner.float32(Float32Array.of(ctx.settings.cfgScale), [1]),
+    frame_cond: runner.float32(sliceRows(cond.frameCond, d, start, padded), [1, padded, d]),
+    global_cond: runner.float32(cond.globalCond, [1, d]),
+    loudness: runner.float32(sliceRows(cond.loudness, channels, start, padded), [1, padded, channels]),
+    text_emb: runner.float32(cond.textEmb, [1, cond.textEmb.length]),
+    audio_emb: runner.float32(cond.audioEmb, [1, cond.audioEmb.length]),
+    cond_mask: runner.float32(cond.condMask, [1, 4]),
+    timing: runner.float32(Float32Array.of(window.startSample / manifest.sampleRate, ctx.sizes.durationSec), [1, 2]),
+  };
+  const ops: FlowOps<EngineTensor> = {
+    velocity: async (x, t) => (await runner.run('dit', { ...fixed, x, t: runner.float32(Float32Array.of(t), [1]) })).velocity!,
+    step: async (x, velocity, dt) => (await runner.run('sampler_step', { x, velocity, dt: runner.float32(Float32Array.of(dt), [1]) })).x_next!,
+    release: (x) => x.dispose(),
+  };
+  const noise = runner.float32(ctx.prng.fillGaussian(new Float32Array(padded * dims)), [1, padded, dims]);
+  const report = (step: number) => ctx.hooks.onProgress?.({ stage: 'denoise', step, steps: ctx.settings.steps, window: window.index, windows: ctx.windows });
+  report(0);
+  const method = manifest.sampler.method;
+  const final = await sampleFlow(noise, ops, { steps: ctx.settings.steps, method, signal: ctx.hooks.signal, onStep: report });
+  const latent = (await readFloat32(final)).slice(0, frames * dims);
+  final.dispose();
+  return { latent, frames };
+}
+
+export async function generate(pack: LoadedPack, source: FrameSource, options: GenerateOptions, hooks: GenerateHooks = {}): Promise<GenerateResult> {
+  const startedMs = performance.now();
+  const { manifest } = pack;
+  const settings = checkOptions(options, manifest);
+  const runner = new SessionRunner(pack);
+  const sizes = clipSizes(manifest, source.info.durationSec);
+  const cond = await clipConditioning(runner, manifest, sizes, source, options, hooks);
+  const windows = planWindows({ totalSamples: sizes.samples, sampleRate: manifest.sampleRate, hop: manifest.latent.hop, ...manifest.sampler });
+  const output = Array.from({ length: manifest.channels }, () => new Float32Array(sizes.samples));
+  const ctx: WindowContext = { runner, manifest, cond, sizes, settings, prng: new Prng(settings.seed), windows: windows.length, hooks };
+  const params = { ...manifest.latent, sampleRate: manifest.sampleRate };
+  for (const window of windows) {
+    const { latent, frames } = await denoiseWindow(ctx, window);
+    if (hooks.signal?.aborted) throw abortError(hooks.signal);
+    const seed = settings.seed + window.index * manifest.channels;
+    mixWindow(output, window, latentToAudio(latent, frames, manifest.channels, params, manifest.decoder.iterations, window.lengthSamples, seed));
+    hooks.onProgress?.({ stage: 'decode-audio', done: window.index + 1, total: windows.length });
+  }
+  return {
+    sampleRate: manifest.sampleRate,
+    channels: output,
+    predictedCurveLufs: loudnessToCurveLufs(cond.predictedLoudness, manifest.channels, sizes, manifest.loudness),
+    unknownWords: cond.unknownWords,
+    timings: { totalMs: performance.now() - startedMs, sessionRunMs: runner.sessionRunMs },
+  };
+}

@@ -1,0 +1,152 @@
+import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryCache } from './cache';
+import { COMPONENT_NAMES, ManifestError } from './manifest';
+import { loadPack, PackIntegrityError, type LoadPackOptions } from './pack-loader';
+import { directoryPackSource } from './pack-source-node';
+import { httpPackSource, PackSourceError } from './pack-source';
+import type { Progress } from './protocol';
+import { createNodeAdapter } from './ort-node';
+
+const PACK_DIR = path.resolve(__dirname, '../../public/models/foley-test');
+const cpuOnly: LoadPackOptions = { backends: ['cpu'], createAdapter: () => createNodeAdapter() };
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'foley-pack-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** A copy of the test pack whose manifest or files a test may damage. */
+async function packCopy(name: string): Promise<string> {
+  const dir = path.join(scratch, name);
+  await cp(PACK_DIR, dir, { recursive: true });
+  return dir;
+}
+
+async function editManifest(dir: string, edit: (m: Record<string, any>) => void): Promise<void> {
+  const file = path.join(dir, 'manifest.json');
+  const manifest = JSON.parse(await readFile(file, 'utf8'));
+  edit(manifest);
+  await writeFile(file, JSON.stringify(manifest));
+}
+
+describe('loadPack from a folder', () => {
+  it('loads every component of the test pack on the CPU and reports progress per file', async () => {
+    const seen = new Set<string>();
+    const pack = await loadPack(directoryPackSource(PACK_DIR), { ...cpuOnly, onProgress: (p: Progress) => p.stage === 'download' && seen.add(p.file) });
+    expect(pack.backend).toBe('cpu');
+    expect(pack.manifest.purpose).toBe('test');
+    expect(Object.keys(pack.sessions).sort()).toEqual([...COMPONENT_NAMES].sort());
+    expect(seen.size).toBe(COMPONENT_NAMES.length);
+    await pack.dispose();
+  });
+
+  it('refuses a file whose bytes changed, naming it', async () => {
+    const dir = await packCopy('corrupt');
+    const file = path.join(dir, 'dit.onnx');
+    const bytes = await readFile(file);
+    bytes[bytes.length >> 1] ^= 0xff;
+    await writeFile(file, bytes);
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(PackIntegrityError);
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/dit\.onnx has sha256 [0-9a-f]{64} but the manifest says/);
+  });
+
+  it('refuses a truncated file by its size', async () => {
+    const dir = await packCopy('truncated');
+    const file = path.join(dir, 'adapters.onnx');
+    await writeFile(file, (await readFile(file)).subarray(0, 1000));
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/adapters\.onnx is 1000 bytes but the manifest says \d+/);
+  });
+
+  it('names a missing manifest, bad JSON and schema errors', async () => {
+    const dir = await packCopy('manifest');
+    const manifestFile = path.join(dir, 'manifest.json');
+    const good = await readFile(manifestFile, 'utf8');
+    await unlink(manifestFile);
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(PackSourceError);
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/manifest\.json is missing/);
+    await writeFile(manifestFile, good.slice(0, 100));
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/manifest\.json .* is not valid JSON/);
+    await writeFile(manifestFile, good);
+    await editManifest(dir, (m) => (m.schemaVersion = 99));
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/schemaVersion 99 is not supported/);
+    await writeFile(manifestFile, good);
+    await editManifest(dir, (m) => (m.components.vocoder = m.components.dit));
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/unknown entries vocoder; valid: visual_encoder, /);
+    await writeFile(manifestFile, good);
+    await editManifest(dir, (m) => delete m.components.sampler_step);
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(ManifestError);
+  });
+
+  it('refuses a graph whose inputs differ from the manifest, listing both', async () => {
+    const dir = await packCopy('names');
+    await editManifest(dir, (m) => (m.components.text_encoder.inputs[0].name = 'tokens'));
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(
+      /text_encoder \(text_encoder\.onnx\) inputs do not match the manifest: the graph has \[token_ids\], the manifest lists \[tokens\]/,
+    );
+  });
+
+  it('falls back to the next backend when one cannot be created', async () => {
+    const pack = await loadPack(directoryPackSource(PACK_DIR), {
+      backends: ['webgpu', 'cpu'],
+      createAdapter: (backend) => {
+        if (backend !== 'cpu') throw new Error(`${backend} is not available in Node`);
+        return createNodeAdapter();
+      },
+    });
+    expect(pack.backend).toBe('cpu');
+    await pack.dispose();
+  });
+});
+
+describe('loadPack over HTTP with a cache', () => {
+  let server: Server;
+  let baseUrl: string;
+  let requests = 0;
+  beforeAll(async () => {
+    server = createServer(async (req, res) => {
+      requests++;
+      const name = (req.url ?? '').replace(/^\/models\/foley-test\//, '');
+      try {
+        if (name.includes('/')) throw new Error('not in the pack folder');
+        const body = await readFile(path.join(PACK_DIR, name));
+        res.writeHead(200, { 'content-length': body.byteLength }).end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/models/foley-test/`;
+  });
+  const closeServer = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  afterAll(async () => {
+    if (server.listening) await closeServer();
+  });
+
+  it('names the file a server does not have', async () => {
+    await expect(loadPack(httpPackSource(`${baseUrl}missing/`), cpuOnly)).rejects.toThrow(/could not download manifest\.json: HTTP 404/);
+  });
+
+  it('downloads once, then loads from the cache with the server gone', async () => {
+    const cache = memoryCache();
+    requests = 0;
+    const first = await loadPack(httpPackSource(baseUrl, cache), cpuOnly);
+    await first.dispose();
+    expect(requests).toBe(1 + COMPONENT_NAMES.length);
+    await closeServer();
+    const offline = await loadPack(httpPackSource(baseUrl, cache), cpuOnly);
+    expect(offline.manifest.id).toBe('foley-test');
+    await offline.dispose();
+  });
+});
