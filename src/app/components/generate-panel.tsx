@@ -1,0 +1,98 @@
+import { describeEta, describeProgress } from '../progress-text';
+import { setPrompt, setSeed, setSteps } from '../store/actions';
+import { useAppState, useSession } from '../use-session';
+
+/** Stable empty list: a selector returning a fresh [] each call would re-render forever. */
+const NO_WORDS: readonly string[] = [];
+
+function parseOptionalInt(text: string): number | null {
+  const value = Number.parseInt(text, 10);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** Generation settings, the Generate/Cancel button and progress. */
+export function GeneratePanel() {
+  const session = useSession();
+  const dispatch = session.manager.dispatch.bind(session.manager);
+  const doc = useAppState((state) => state.doc);
+  const engine = useAppState((state) => state.engine);
+  const hasVideo = useAppState((state) => state.video !== null);
+  const job = useAppState((state) => state.job);
+  const unknownWords = useAppState((state) => state.result?.unknownWords ?? NO_WORDS);
+  const canGenerate = engine.status === 'ready' && hasVideo && job === null;
+  return (
+    <section className="panel generate-panel" aria-label="Generate">
+      <label className="field">
+        <span>Prompt</span>
+        <textarea
+          data-testid="prompt"
+          rows={2}
+          placeholder="footsteps on gravel, door slam…"
+          value={doc.prompt}
+          onChange={(event) => dispatch(setPrompt, event.currentTarget.value)}
+          title={engine.pack ? `Words this pack knows: ${engine.pack.vocabulary.slice(2).join(', ')}` : undefined}
+        />
+      </label>
+      {unknownWords.length > 0 && (
+        <p className="hint hint-warning" data-testid="unknown-words">
+          Not in this pack's vocabulary, ignored: {unknownWords.join(', ')}
+        </p>
+      )}
+      <div className="field-row">
+        <label className="field">
+          <span>Seed</span>
+          <input data-testid="seed" type="number" min={0} step={1} value={doc.seed} onChange={(event) => dispatch(setSeed, parseOptionalInt(event.currentTarget.value) ?? 0)} />
+        </label>
+        <button type="button" className="ghost dice" title="Random seed" aria-label="Random seed" onClick={() => dispatch(setSeed, Math.floor(Math.random() * 2 ** 31))}>
+          ⚄
+        </button>
+        <label className="field">
+          <span>Steps</span>
+          <input
+            data-testid="steps"
+            type="number"
+            min={1}
+            max={200}
+            step={1}
+            placeholder="pack default"
+            value={doc.steps ?? ''}
+            onChange={(event) => dispatch(setSteps, parseOptionalInt(event.currentTarget.value))}
+          />
+        </label>
+      </div>
+      {job ? <JobProgress /> : (
+        <button type="button" className="primary generate" data-testid="generate" disabled={!canGenerate} onClick={() => session.generate()}>
+          Generate sound
+        </button>
+      )}
+      {engine.status === 'failed' && (
+        <p className="hint hint-error" data-testid="engine-failure">
+          {engine.failure}
+        </p>
+      )}
+      {engine.status === 'ready' && !hasVideo && <p className="hint">Open a video to generate its sound.</p>}
+    </section>
+  );
+}
+
+function JobProgress() {
+  const session = useSession();
+  const job = useAppState((state) => state.job);
+  if (!job) return null;
+  const text = job.progress ? describeProgress(job.progress) : { label: 'Starting…', fraction: 0 };
+  const eta = describeEta(job.etaSec);
+  return (
+    <div className="job" data-testid="job">
+      <div className="progress" role="progressbar" aria-label={text.label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(text.fraction * 100)}>
+        <div className="progress-fill" style={{ width: `${text.fraction * 100}%` }} />
+      </div>
+      <p className="job-label" data-testid="progress-label">
+        {text.label}
+        {eta && <span className="eta"> · {eta}</span>}
+      </p>
+      <button type="button" data-testid="cancel" disabled={job.cancelling} onClick={() => session.cancel()}>
+        {job.cancelling ? 'Cancelling…' : 'Cancel'}
+      </button>
+    </div>
+  );
+}

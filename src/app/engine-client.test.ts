@@ -1,0 +1,59 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Request, Response } from '../engine/protocol';
+import { CancelledError, EngineClient, type WorkerLike } from './engine-client';
+
+/** The engine side of a real MessageChannel; the client holds the other port as its "worker". */
+function connect(reply: (request: Request, post: (response: Response) => void) => void) {
+  const { port1, port2 } = new MessageChannel();
+  port2.on('message', (request: Request) => reply(request, (response) => port2.postMessage(response)));
+  const client = new EngineClient(port1 as unknown as WorkerLike);
+  port1.start();
+  ports.push(port1, port2);
+  return client;
+}
+
+const ports: MessagePort[] = [];
+afterEach(() => {
+  for (const port of ports.splice(0)) port.close();
+});
+
+describe('EngineClient', () => {
+  it('matches replies to requests by id and forwards progress', async () => {
+    const progress: number[] = [];
+    const client = connect((request, post) => {
+      if (request.type !== 'generate') return;
+      post({ type: 'progress', id: request.id, progress: { stage: 'encode', done: 1, total: 2 }, etaSec: 3 });
+      post({
+        type: 'generated',
+        id: request.id,
+        result: { sampleRate: 8000, channels: [new Float32Array(4)], predictedCurveLufs: [[-20]], unknownWords: ['zzz'], timings: { totalMs: 1, sessionRunMs: 1 } },
+      });
+    });
+    const request = client.generate({ seed: 1 }, (p) => progress.push(p.stage === 'encode' ? p.done : -1));
+    const result = await request.promise;
+    expect(result.unknownWords).toEqual(['zzz']);
+    expect(progress).toEqual([1]);
+  });
+
+  it('turns error and cancelled replies into rejections', async () => {
+    const client = connect((request, post) => {
+      if (request.type === 'open-video') post({ type: 'error', id: request.id, message: 'The file is empty (0 bytes).' });
+      if (request.type === 'generate') post({ type: 'cancelled', id: request.id });
+    });
+    await expect(client.openVideo(new File([], 'empty.mp4')).promise).rejects.toThrow('The file is empty (0 bytes).');
+    await expect(client.generate({ seed: 1 }, () => undefined).promise).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('sends cancel with the target id', async () => {
+    const seen: Request[] = [];
+    const client = connect((request, post) => {
+      seen.push(request);
+      if (request.type === 'cancel') post({ type: 'cancelled', id: request.targetId });
+    });
+    const request = client.generate({ seed: 2 }, () => undefined);
+    client.cancel(request.id);
+    await expect(request.promise).rejects.toBeInstanceOf(CancelledError);
+    expect(seen.map((r) => r.type)).toEqual(['generate', 'cancel']);
+  });
+});

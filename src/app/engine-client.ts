@@ -1,0 +1,112 @@
+/**
+ * The app's only line to the engine: wraps the engine worker per protocol.ts. Each request gets an id; its reply
+ * settles the returned promise, progress messages go to the request's callback.
+ */
+
+import type { Backend, GenerateOptions, GenerateResult, PackInfo, Progress, Request, Response, VideoInfo } from '../engine/protocol';
+
+/** Thrown when a request ends with a `cancelled` reply. */
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+}
+
+export interface PendingRequest<T> {
+  id: number;
+  promise: Promise<T>;
+}
+
+type ProgressListener = (progress: Progress, etaSec: number | null) => void;
+
+interface Waiter {
+  resolve: (response: Response) => void;
+  reject: (error: Error) => void;
+  onProgress?: ProgressListener;
+}
+
+type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+
+/** The subset of Worker the client needs; lets tests drive it with a MessageChannel port. */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<Response>) => void): void;
+  addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
+  terminate?(): void;
+}
+
+export class EngineClient {
+  private nextId = 1;
+  private readonly waiters = new Map<number, Waiter>();
+
+  constructor(private readonly worker: WorkerLike) {
+    worker.addEventListener('message', (event: MessageEvent<Response>) => this.receive(event.data));
+    worker.addEventListener('error', (event: ErrorEvent) => {
+      // A worker script that fails to load or throws at top level never replies; fail everything in flight.
+      this.failAll(new Error(`The engine stopped: ${event.message || 'the worker script failed to load'}`));
+    });
+  }
+
+  loadPack(packUrl: string, backend?: Backend): PendingRequest<{ pack: PackInfo; backend: Backend }> {
+    return this.send({ type: 'load-pack', packUrl, ...(backend ? { backend } : {}) }, (reply) => {
+      if (reply.type !== 'pack-loaded') throw unexpected(reply);
+      return { pack: reply.pack, backend: reply.backend };
+    });
+  }
+
+  openVideo(file: File): PendingRequest<VideoInfo> {
+    return this.send({ type: 'open-video', file }, (reply) => {
+      if (reply.type !== 'video-opened') throw unexpected(reply);
+      return reply.video;
+    });
+  }
+
+  generate(options: GenerateOptions, onProgress: ProgressListener): PendingRequest<GenerateResult> {
+    return this.send(
+      { type: 'generate', options },
+      (reply) => {
+        if (reply.type !== 'generated') throw unexpected(reply);
+        return reply.result;
+      },
+      onProgress,
+    );
+  }
+
+  cancel(targetId: number): void {
+    this.worker.postMessage({ type: 'cancel', id: this.nextId++, targetId } satisfies Request);
+  }
+
+  dispose(): void {
+    this.failAll(new Error('The engine was shut down.'));
+    this.worker.terminate?.();
+  }
+
+  private send<T>(body: RequestBody, unwrap: (reply: Response) => T, onProgress?: ProgressListener): PendingRequest<T> {
+    const id = this.nextId++;
+    const promise = new Promise<Response>((resolve, reject) => {
+      this.waiters.set(id, { resolve, reject, onProgress });
+    }).then(unwrap);
+    this.worker.postMessage({ ...body, id } as Request);
+    return { id, promise };
+  }
+
+  private receive(message: Response): void {
+    const waiter = this.waiters.get(message.id);
+    if (!waiter) return;
+    if (message.type === 'progress') {
+      waiter.onProgress?.(message.progress, message.etaSec);
+      return;
+    }
+    this.waiters.delete(message.id);
+    if (message.type === 'error') waiter.reject(new Error(message.message));
+    else if (message.type === 'cancelled') waiter.reject(new CancelledError('Cancelled.'));
+    else waiter.resolve(message);
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.waiters.values()) waiter.reject(error);
+    this.waiters.clear();
+  }
+}
+
+function unexpected(reply: Response): Error {
+  return new Error(`The engine sent an unexpected "${reply.type}" reply.`);
+}

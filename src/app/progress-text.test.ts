@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { describeEta, describeProgress } from './progress-text';
+
+describe('describeProgress', () => {
+  it('counts denoising over steps and windows', () => {
+    const first = describeProgress({ stage: 'denoise', step: 0, steps: 4, window: 0, windows: 2 });
+    expect(first.label).toBe('Generating sound (step 1 of 4, window 1 of 2)');
+    expect(first.fraction).toBeCloseTo(1 / 8);
+    expect(describeProgress({ stage: 'denoise', step: 3, steps: 4, window: 1, windows: 2 }).fraction).toBe(1);
+  });
+
+  it('never divides by zero or leaves 0..1', () => {
+    expect(describeProgress({ stage: 'encode', done: 3, total: 0 }).fraction).toBe(0);
+    expect(describeProgress({ stage: 'decode-video', doneSec: 5, totalSec: 2 }).fraction).toBe(1);
+  });
+});
+
+describe('describeEta', () => {
+  it('rounds to seconds, then minutes, and hides unknown estimates', () => {
+    expect(describeEta(null)).toBeNull();
+    expect(describeEta(Number.NaN)).toBeNull();
+    expect(describeEta(12.4)).toBe('about 12 s left');
+    expect(describeEta(600)).toBe('about 10 min left');
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * Side effects of the app: owns the engine client and the object URLs, turns user intents into engine requests and
+ * engine replies into actions. Components call these methods; they never touch the engine.
+ */
+
+import type { Backend, GenerateOptions } from '../engine/protocol';
+import { CancelledError, EngineClient, type WorkerLike } from './engine-client';
+import { PlaybackSync } from './playback-sync';
+import type { Action } from './store/action';
+import { ActionManager } from './store/action-manager';
+import * as actions from './store/actions';
+
+export interface SessionConfig {
+  packUrl: string;
+  /** Forced backend (`?backend=`); undefined lets the engine choose. */
+  backend?: Backend;
+}
+
+const BACKENDS: readonly Backend[] = ['webgpu', 'wasm'];
+
+/** Reads `?backend=` and `?pack=`; unknown values throw, naming the valid ones. */
+export function configFromUrl(url: URL, baseUrl: string): SessionConfig {
+  const backend = url.searchParams.get('backend');
+  if (backend !== null && !(BACKENDS as readonly string[]).includes(backend)) {
+    throw new Error(`Unknown backend "${backend}" in the address; valid: ${BACKENDS.join(', ')}.`);
+  }
+  const packId = url.searchParams.get('pack') ?? 'foley-test';
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(packId)) throw new Error(`Pack id "${packId}" may only contain a–z, 0–9 and dashes.`);
+  return { packUrl: new URL(`${baseUrl}models/${packId}/`, url).href, ...(backend ? { backend: backend as Backend } : {}) };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class Session {
+  readonly manager = new ActionManager();
+  readonly playback = new PlaybackSync({ playingChanged: (playing) => this.manager.dispatch(actions.setPlaying, playing) });
+  private client: EngineClient | null = null;
+  private readonly disposers: (() => void)[] = [
+    this.manager.store.subscribe((state, previous) => {
+      if (state.view.playing !== previous.view.playing) this.playback.setPlaying(state.view.playing);
+    }),
+  ];
+
+  /** Starts the engine worker and loads the pack; failures land in the store, never throw. */
+  start(createWorker: () => WorkerLike, config: SessionConfig): void {
+    const { dispatch } = this.bound();
+    try {
+      this.client = new EngineClient(createWorker());
+    } catch (error) {
+      dispatch(actions.engineFailed, `The engine could not start: ${messageOf(error)}`);
+      return;
+    }
+    this.client.loadPack(config.packUrl, config.backend).promise.then(
+      (loaded) => dispatch(actions.engineReady, loaded),
+      (error: unknown) => dispatch(actions.engineFailed, messageOf(error)),
+    );
+    // Cancel is state (Escape or the button set job.cancelling); the request follows the state.
+    this.disposers.push(
+      this.manager.store.subscribe((state, previous) => {
+        if (state.job?.cancelling && !previous.job?.cancelling) this.client?.cancel(state.job.requestId);
+      }),
+    );
+  }
+
+  failStart(message: string): void {
+    this.manager.dispatch(actions.engineFailed, message);
+  }
+
+  openFiles(files: readonly File[]): void {
+    const { dispatch, state } = this.bound();
+    if (files.length === 0) return dispatch(actions.rejectInput, 'Nothing to open: drop one video file (MP4, MOV, M4V or WebM).');
+    if (files.length > 1) {
+      return dispatch(actions.rejectInput, `Drop one video at a time — you dropped ${files.length} files. Nothing was changed.`);
+    }
+    if (state.job) return dispatch(actions.rejectInput, 'Cancel or finish the current generation before opening another video.');
+    if (!this.client) return dispatch(actions.rejectInput, 'The engine is not running, so videos cannot be opened.');
+    const file = files[0];
+    const request = this.client.openVideo(file);
+    dispatch(actions.openStarted, { fileName: file.name, requestId: request.id });
+    request.promise.then(
+      (info) => {
+        if (this.manager.state.opening?.requestId !== request.id) return;
+        const previous = this.manager.state.video;
+        dispatch(actions.videoOpened, { fileName: file.name, sizeBytes: file.size, objectUrl: URL.createObjectURL(file), info });
+        if (previous) URL.revokeObjectURL(previous.objectUrl);
+      },
+      (error: unknown) => dispatch(actions.openFailed, `${file.name || 'The file'}: ${messageOf(error)}`),
+    );
+  }
+
+  generate(): void {
+    const { dispatch, state } = this.bound();
+    const video = state.video;
+    if (!this.client || state.engine.status !== 'ready' || !video || state.job) return;
+    const { prompt, seed, steps } = state.doc;
+    const options: GenerateOptions = { seed, ...(steps !== null ? { steps } : {}), ...(prompt.trim() ? { prompt } : {}) };
+    const request = this.client.generate(options, (progress, etaSec) => dispatch(actions.generateProgress, { progress, etaSec }));
+    dispatch(actions.generateStarted, request.id);
+    request.promise.then(
+      (result) => dispatch(actions.generated, { ...result, seed, durationSec: video.info.durationSec }),
+      (error: unknown) => {
+        if (error instanceof CancelledError) dispatch(actions.generateCancelled, undefined);
+        else dispatch(actions.generateFailed, `Generation failed: ${messageOf(error)}`);
+      },
+    );
+  }
+
+  cancel(): void {
+    this.manager.dispatch(actions.cancelRequested, undefined);
+  }
+
+  dispose(): void {
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.playback.dispose();
+    this.client?.dispose();
+    this.client = null;
+    const video = this.manager.state.video;
+    if (video) URL.revokeObjectURL(video.objectUrl);
+  }
+
+  private bound() {
+    return {
+      dispatch: <P>(action: Action<P>, payload: P) => this.manager.dispatch(action, payload),
+      state: this.manager.state,
+    };
+  }
+}

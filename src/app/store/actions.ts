@@ -1,0 +1,169 @@
+/**
+ * Every state change the app makes. Components, the keyboard and the session (engine replies) all go through these.
+ */
+
+import type { Backend, PackInfo, Progress } from '../../engine/protocol';
+import { defineAction, record, skip, type KeyStroke } from './action';
+import { MAX_PX_PER_SEC, MIN_PX_PER_SEC, type AppState, type GeneratedTrack, type LoadedVideo, type ProjectDoc, type WavFormat } from './state';
+
+function plainKey(stroke: KeyStroke): boolean {
+  return !stroke.ctrlKey && !stroke.metaKey && !stroke.altKey && !stroke.inTextField;
+}
+
+function withDoc(state: AppState, patch: Partial<ProjectDoc>): AppState {
+  return { ...state, doc: { ...state.doc, ...patch } };
+}
+
+function fail(state: AppState, message: string): AppState {
+  return { ...state, notice: { kind: 'error', message } };
+}
+
+// Engine lifecycle
+
+export const engineReady = defineAction<{ pack: PackInfo; backend: Backend }>({
+  name: 'engineReady',
+  label: 'Engine ready',
+  perform: (state, { pack, backend }) => skip({ ...state, engine: { status: 'ready', pack, backend, failure: null } }),
+});
+
+export const engineFailed = defineAction<string>({
+  name: 'engineFailed',
+  label: 'Engine failed',
+  perform: (state, message) => skip({ ...state, engine: { ...state.engine, status: 'failed', failure: message } }),
+});
+
+// Opening a video: the previous project stays until the new file has opened.
+
+export const openStarted = defineAction<{ fileName: string; requestId: number }>({
+  name: 'openStarted',
+  label: 'Open video',
+  perform: (state, opening) => skip({ ...state, opening, notice: null }),
+});
+
+export const videoOpened = defineAction<LoadedVideo>({
+  name: 'videoOpened',
+  label: 'Video opened',
+  perform: (state, video) => skip({ ...state, video, opening: null, result: null, view: { ...state.view, playing: false } }),
+});
+
+export const openFailed = defineAction<string>({
+  name: 'openFailed',
+  label: 'Video could not be opened',
+  perform: (state, message) => skip(fail({ ...state, opening: null }, message)),
+});
+
+/** Input refused before it reaches the engine (several files, a folder, nothing at all). */
+export const rejectInput = defineAction<string>({
+  name: 'rejectInput',
+  label: 'Input refused',
+  perform: (state, message) => skip(fail(state, message)),
+});
+
+// Generation
+
+export const generateStarted = defineAction<number>({
+  name: 'generateStarted',
+  label: 'Generate',
+  perform: (state, requestId) => skip({ ...state, job: { requestId, progress: null, etaSec: null, cancelling: false }, notice: null }),
+});
+
+export const generateProgress = defineAction<{ progress: Progress; etaSec: number | null }>({
+  name: 'generateProgress',
+  label: 'Generation progress',
+  perform: (state, { progress, etaSec }) => skip(state.job ? { ...state, job: { ...state.job, progress, etaSec } } : state),
+});
+
+export const generated = defineAction<GeneratedTrack>({
+  name: 'generated',
+  label: 'Generated',
+  perform: (state, result) => skip({ ...state, job: null, result }),
+});
+
+export const generateFailed = defineAction<string>({
+  name: 'generateFailed',
+  label: 'Generation failed',
+  perform: (state, message) => skip(fail({ ...state, job: null }, message)),
+});
+
+export const cancelRequested = defineAction({
+  name: 'cancelRequested',
+  label: 'Cancel',
+  keyTest: (stroke, state) => stroke.key === 'Escape' && state.job !== null && !state.job.cancelling,
+  perform: (state) => skip(state.job ? { ...state, job: { ...state.job, cancelling: true } } : state),
+});
+
+export const generateCancelled = defineAction({
+  name: 'generateCancelled',
+  label: 'Generation cancelled',
+  perform: (state) => skip({ ...state, job: null, notice: { kind: 'info', message: 'Generation cancelled.' } }),
+});
+
+// Project settings (undoable)
+
+export const setPrompt = defineAction<string>({
+  name: 'setPrompt',
+  label: 'Prompt',
+  perform: (state, prompt) => record(withDoc(state, { prompt })),
+});
+
+export const setSeed = defineAction<number>({
+  name: 'setSeed',
+  label: 'Seed',
+  perform: (state, seed) => record(withDoc(state, { seed: Math.max(0, Math.floor(seed)) })),
+});
+
+export const setSteps = defineAction<number | null>({
+  name: 'setSteps',
+  label: 'Steps',
+  perform: (state, steps) => record(withDoc(state, { steps: steps === null ? null : Math.min(200, Math.max(1, Math.floor(steps))) })),
+});
+
+// View
+
+export const togglePlay = defineAction({
+  name: 'togglePlay',
+  label: 'Play / pause',
+  keyTest: (stroke, state) => stroke.code === 'Space' && plainKey(stroke) && state.video !== null,
+  perform: (state) => skip({ ...state, view: { ...state.view, playing: !state.view.playing } }),
+});
+
+export const setPlaying = defineAction<boolean>({
+  name: 'setPlaying',
+  label: 'Playing',
+  perform: (state, playing) => skip(state.view.playing === playing ? state : { ...state, view: { ...state.view, playing } }),
+});
+
+function zoomed(state: AppState, factor: number): AppState {
+  const pxPerSec = Math.min(MAX_PX_PER_SEC, Math.max(MIN_PX_PER_SEC, state.view.pxPerSec * factor));
+  return { ...state, view: { ...state.view, pxPerSec } };
+}
+
+export const zoomIn = defineAction({
+  name: 'zoomIn',
+  label: 'Zoom in',
+  keyTest: (stroke) => (stroke.key === '+' || stroke.key === '=') && plainKey(stroke),
+  perform: (state) => skip(zoomed(state, 1.5)),
+});
+
+export const zoomOut = defineAction({
+  name: 'zoomOut',
+  label: 'Zoom out',
+  keyTest: (stroke) => stroke.key === '-' && plainKey(stroke),
+  perform: (state) => skip(zoomed(state, 1 / 1.5)),
+});
+
+export const setExportFormat = defineAction<WavFormat>({
+  name: 'setExportFormat',
+  label: 'Export format',
+  perform: (state, exportFormat) => skip({ ...state, view: { ...state.view, exportFormat } }),
+});
+
+export const dismissNotice = defineAction({
+  name: 'dismissNotice',
+  label: 'Dismiss',
+  keyTest: (stroke, state) => stroke.key === 'Escape' && state.notice !== null && state.job === null,
+  perform: (state) => skip({ ...state, notice: null }),
+});
+
+/** Actions reachable from the keyboard, in priority order. */
+export const keyboardActions = [togglePlay, zoomIn, zoomOut, cancelRequested, dismissNotice];

@@ -1,0 +1,84 @@
+/**
+ * The app's whole state as plain data. No React here: components read it through zustand, actions return new copies.
+ */
+
+import type { Backend, GenerateResult, PackInfo, Progress, VideoInfo } from '../../engine/protocol';
+
+export type WavFormat = 'pcm16' | 'pcm24' | 'float32';
+
+export type EngineStatus = 'starting' | 'ready' | 'failed';
+
+export interface EngineState {
+  status: EngineStatus;
+  backend: Backend | null;
+  pack: PackInfo | null;
+  /** Why the engine could not start; shown in place of the Generate button. */
+  failure: string | null;
+}
+
+export interface LoadedVideo {
+  fileName: string;
+  sizeBytes: number;
+  /** Object URL of the user's own file for the <video> element; revoked when replaced. */
+  objectUrl: string;
+  info: VideoInfo;
+}
+
+export interface GenerationJob {
+  requestId: number;
+  progress: Progress | null;
+  etaSec: number | null;
+  cancelling: boolean;
+}
+
+export interface GeneratedTrack extends GenerateResult {
+  seed: number;
+  /** Duration of the video the track was generated for; the track's length matches it exactly. */
+  durationSec: number;
+}
+
+export interface Notice {
+  kind: 'error' | 'info';
+  message: string;
+}
+
+/** Everything the user edits: the part undo/redo restores. */
+export interface ProjectDoc {
+  prompt: string;
+  seed: number;
+  /** null = the pack's default step count. */
+  steps: number | null;
+}
+
+export interface ViewState {
+  /** Timeline zoom. */
+  pxPerSec: number;
+  playing: boolean;
+  exportFormat: WavFormat;
+}
+
+export interface AppState {
+  engine: EngineState;
+  video: LoadedVideo | null;
+  /** A file being opened; the previous video stays in place until it succeeds. */
+  opening: { fileName: string; requestId: number } | null;
+  job: GenerationJob | null;
+  result: GeneratedTrack | null;
+  notice: Notice | null;
+  doc: ProjectDoc;
+  view: ViewState;
+}
+
+export const MIN_PX_PER_SEC = 10;
+export const MAX_PX_PER_SEC = 800;
+
+export const initialState: AppState = {
+  engine: { status: 'starting', backend: null, pack: null, failure: null },
+  video: null,
+  opening: null,
+  job: null,
+  result: null,
+  notice: null,
+  doc: { prompt: '', seed: 1, steps: null },
+  view: { pxPerSec: 80, playing: false, exportFormat: 'pcm16' },
+};

@@ -1,0 +1,31 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import './app/app.css';
+import { App } from './app/components/app';
+import { createEngineWorker } from './app/engine-worker';
+import { configFromUrl, Session } from './app/session';
+import { SessionContext } from './app/use-session';
+
+const session = new Session();
+try {
+  session.start(createEngineWorker, configFromUrl(new URL(window.location.href), import.meta.env.BASE_URL));
+} catch (error) {
+  session.failStart(error instanceof Error ? error.message : String(error));
+}
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <SessionContext.Provider value={session}>
+      <App />
+    </SessionContext.Provider>
+  </StrictMode>,
+);
+
+// Offline support: the service worker precaches the app shell, ORT's runtimes and the default pack.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register(`${import.meta.env.BASE_URL}sw.js`, { scope: import.meta.env.BASE_URL }).catch((error: unknown) => {
+    console.warn('Service worker registration failed; the app will not work offline.', error);
+  });
+}

@@ -1,0 +1,84 @@
+import { createReadStream, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/**
+ * Cross-origin isolation: SharedArrayBuffer (multi-threaded ORT WASM) needs COOP same-origin + COEP require-corp on
+ * the page and on every worker script.
+ */
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+const ortDistDir = join(import.meta.dirname, 'node_modules/onnxruntime-web/dist');
+const ortRuntimeFiles = readdirSync(ortDistDir).filter((name) => /^ort-wasm-simd-threaded.*\.(wasm|mjs)$/.test(name));
+
+/**
+ * Ships onnxruntime-web's WASM runtimes as plain files under `<base>/ort/`; the engine points `ort.env.wasm.wasmPaths`
+ * there. Bundling them would rename them and break ORT's own dynamic import of the matching `.mjs`.
+ */
+function ortRuntimeAssets(): Plugin {
+  return {
+    name: 'foley:ort-runtime-assets',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const match = /\/ort\/([^/?#]+)/.exec(req.url ?? '');
+        if (!match || !ortRuntimeFiles.includes(match[1])) return next();
+        res.setHeader('Content-Type', match[1].endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
+        createReadStream(join(ortDistDir, match[1])).pipe(res);
+      });
+    },
+    generateBundle() {
+      for (const name of ortRuntimeFiles) {
+        this.emitFile({ type: 'asset', fileName: `ort/${name}`, source: readFileSync(join(ortDistDir, name)) });
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  base: './',
+  plugins: [
+    react(),
+    ortRuntimeAssets(),
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: false,
+      includeAssets: ['icon.svg', 'icon-192.png', 'icon-512.png'],
+      manifest: {
+        name: 'Foley Studio',
+        short_name: 'Foley',
+        description: 'Turn a silent video into synchronized, loudness-controlled sound effects, offline.',
+        theme_color: '#14171f',
+        background_color: '#14171f',
+        display: 'standalone',
+        start_url: './',
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ],
+      },
+      workbox: {
+        // The app shell, ORT's runtimes and the default pack must all be available offline.
+        // Of ORT's runtimes only the asyncify build is precached: src/engine/ort-web.ts imports `onnxruntime-web/webgpu`,
+        // which runs both the WebGPU and the WASM execution providers on it.
+        globPatterns: ['*.{html,svg,png,webmanifest}', 'assets/**', 'ort/ort-wasm-simd-threaded.asyncify.*', 'models/foley-test/*.{onnx,json}'],
+        // Reference tensors are for parity tests only, never needed by the app.
+        globIgnores: ['**/*.ref.json'],
+        // ORT's WASM runtimes are 14–28 MB each.
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
+  server: { headers: isolationHeaders, host: '127.0.0.1' },
+  preview: { headers: isolationHeaders, host: '127.0.0.1' },
+  worker: { format: 'es' },
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
+});
