@@ -30,7 +30,7 @@ airplane ambience animal bash bee bell bicycle bird boots break brick bubble car
 chicken city clock close concrete cow creak crackle crickets crowd dig dirt dog door drip drop electric engine
 explosion fabric fence fire floor footsteps forest frog glass grass gravel gun hammer heavy helicopter hit horn
 horse ice impact insect jump knock lava leaves light machine metal motor mud night open paper pig plastic punch
-rain river rock rooster sand saw scrape sheep ship shovel skid slide small snow splash squeak steam stone storm
+rain river rock rooster sand saw scrape sheep ship shovel silence skid slide small snow splash squeak steam stone storm
 swing thunder tick tile tool train truck vehicle wood water waterfall whistle whoosh wind window wolf zipper
 big distant explosion fall flesh large leather loud quiet rattle roll rumble rustle soft stick tree trickle wave
 """.split()
