@@ -1,0 +1,33 @@
+/** Loading a pack in the browser: HTTP + Cache Storage source, WebGPU first and WASM as fallback. */
+
+import { cacheStorageCache } from './cache';
+import { capabilities, env } from './env';
+import { createWebAdapter } from './ort-web';
+import { loadPack, type LoadedPack } from './pack-loader';
+import { httpPackSource } from './pack-source';
+import type { Backend, PackInfo, Progress } from './protocol';
+
+/** The backends to try: the requested one only, or the preference list without WebGPU where it is absent. */
+function backendsToTry(requested: Backend | undefined): Backend[] {
+  if (requested) return [requested];
+  return env.backendPreference.filter((b) => b !== 'webgpu' || capabilities.IS_WEBGPU_AVAILABLE);
+}
+
+export async function loadBrowserPack(packUrl: string, requested: Backend | undefined, onProgress: (p: Progress) => void): Promise<LoadedPack> {
+  const url = new URL(packUrl, globalThis.location.href).href;
+  const cache = env.useCache && capabilities.IS_CACHE_STORAGE_AVAILABLE ? cacheStorageCache() : undefined;
+  return loadPack(httpPackSource(url, cache), { backends: backendsToTry(requested), createAdapter: createWebAdapter, onProgress });
+}
+
+export function packInfo(pack: LoadedPack): PackInfo {
+  const m = pack.manifest;
+  return {
+    id: m.id,
+    version: m.version,
+    purpose: m.purpose,
+    sampleRate: m.sampleRate,
+    channels: m.channels,
+    curveRate: m.loudness.curveRate,
+    vocabulary: m.conditioning.text.vocabulary.slice(2),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The engine worker: adapts protocol.ts messages to engine calls and posts the result, or `{type: 'error', id,
+ * message}`. Buffers are transferred. Holds the loaded pack, the open video and the running jobs' AbortControllers.
+ */
+
+import { openVideo, type VideoSource } from '../media/video-source';
+import { loadBrowserPack, packInfo } from './browser-pack';
+import { EtaEstimator } from './eta';
+import { isAbortError } from './flow-sampler';
+import { generate } from './generate';
+import type { LoadedPack } from './pack-loader';
+import type { GenerateOptions, Request, Response } from './protocol';
+
+/** Timeline thumbnails per opened video, and their height in pixels. */
+const THUMBNAIL_COUNT = 12;
+const THUMBNAIL_HEIGHT_PX = 48;
+
+const scope = globalThis as unknown as {
+  postMessage(message: Response, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<Request>) => void) | null;
+};
+
+let pack: LoadedPack | null = null;
+let video: VideoSource | null = null;
+const jobs = new Map<number, AbortController>();
+
+function post(message: Response, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+async function handleLoadPack({ id, packUrl, backend }: Extract<Request, { type: 'load-pack' }>): Promise<void> {
+  const previous = pack;
+  pack = null;
+  await previous?.dispose();
+  pack = await loadBrowserPack(packUrl, backend, (progress) => post({ type: 'progress', id, progress, etaSec: null }));
+  post({ type: 'pack-loaded', id, pack: packInfo(pack), backend: pack.backend });
+}
+
+async function handleOpenVideo(id: number, file: File): Promise<void> {
+  video?.close();
+  video = null;
+  const opened = await openVideo(file);
+  video = opened;
+  const thumbnails = await opened.thumbnails(THUMBNAIL_COUNT, THUMBNAIL_HEIGHT_PX);
+  const { durationSec, width, height, codec, hasAudio } = opened.info;
+  post({ type: 'video-opened', id, video: { durationSec, width, height, codec, hasAudio, thumbnails } }, thumbnails.map((t) => t.image));
+}
+
+async function handleGenerate(id: number, options: GenerateOptions): Promise<void> {
+  if (!pack) throw new Error('no model pack is loaded yet');
+  if (!video) throw new Error('open a video first');
+  const controller = new AbortController();
+  jobs.set(id, controller);
+  const eta = new EtaEstimator();
+  try {
+    const result = await generate(pack, video, options, {
+      signal: controller.signal,
+      onProgress: (progress) => post({ type: 'progress', id, progress, etaSec: eta.update(progress) }),
+    });
+    post({ type: 'generated', id, result }, result.channels.map((c) => c.buffer as ArrayBuffer));
+  } finally {
+    jobs.delete(id);
+  }
+}
+
+async function handle(request: Request): Promise<void> {
+  switch (request.type) {
+    case 'load-pack':
+      return handleLoadPack(request);
+    case 'open-video':
+      return handleOpenVideo(request.id, request.file);
+    case 'generate':
+      return handleGenerate(request.id, request.options);
+    case 'cancel':
+      jobs.get(request.targetId)?.abort();
+      return;
+    default:
+      throw new Error(`unknown request type ${JSON.stringify((request as { type: unknown }).type)}; valid: load-pack, open-video, generate, cancel`);
+  }
+}
+
+scope.onmessage = (event) => {
+  const request = event.data;
+  handle(request).catch((error: unknown) => {
+    if (isAbortError(error)) post({ type: 'cancelled', id: request.id });
+    else post({ type: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) });
+  });
+};
