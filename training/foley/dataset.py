@@ -24,7 +24,7 @@ tags, events, prompt offset/length, scene kind, category, files used).
 - 'prompt_audio' float32 [2, M] (M ≤ 2 s) or None: another excerpt of the same long recording, or another
   recording of the same category (preferring shared tags) — never the excerpt in 'audio'
 - 'loudness_lufs' float32 [2, P] (`loudness.momentary_curve` of 'audio', P = ceil(duration · 6))
-- 'event_times' float32 [E] seconds, 'event_strengths' float32 [E], 'scene' str, 'category' str
+- 'event_times' float32 [E] seconds, ascending; 'event_strengths' float32 [E] (0..1); 'scene' str; 'category' str
 """
 
 from __future__ import annotations
@@ -285,7 +285,6 @@ def write_shard(corpus: Corpus, out: Path, shard: int, count: int, seed: int, sp
 
 def _build_job(job: tuple) -> str:
     corpus_dir, out, shard, count, seed, split, duration_sec = job
-    os.nice(5)
     corpus = Corpus(Path(corpus_dir), split)
     return str(write_shard(corpus, Path(out), shard, count, seed, split, duration_sec))
 
@@ -354,6 +353,7 @@ class SynthDataset:
         k, i = self.items[index]
         arrays, meta = self._shard(k), self.meta[k][i]
         token_ids, _ = tags.tokenize(' '.join(meta['tags']))
+        order = np.argsort(meta['event_times'], kind='stable')  # shards from before events were sorted at render
         prompt = None
         if meta['prompt'] is not None:
             off, length = meta['prompt']
@@ -365,8 +365,8 @@ class SynthDataset:
             'token_ids': np.array(token_ids or [tags.PAD_ID], dtype=np.int64),
             'prompt_audio': prompt,
             'loudness_lufs': np.asarray(arrays['loudness'][i], dtype=np.float32),
-            'event_times': np.array(meta['event_times'], dtype=np.float32),
-            'event_strengths': np.array(meta['event_strengths'], dtype=np.float32),
+            'event_times': np.array(meta['event_times'], dtype=np.float32)[order],
+            'event_strengths': np.array(meta['event_strengths'], dtype=np.float32)[order],
             'scene': meta['scene'],
             'category': meta['category'],
         }

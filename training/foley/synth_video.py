@@ -529,7 +529,7 @@ def render_scene(kind: str, rng: np.random.Generator, duration_sec: float) -> Sc
     silent = kind in ('still', 'distractor') and rng.uniform() < 0.5
     if silent:
         sustains, roles = [], {}
-    events = [e for e in events if 0.0 <= e.time_sec < duration_sec]
+    events = sorted((e for e in events if 0.0 <= e.time_sec < duration_sec), key=lambda e: e.time_sec)
     return Scene(kind, post_process(frames, rng), events, sustains, roles, silent)
 
 

@@ -107,6 +107,7 @@ def test_shard_round_trip_matches_documented_dict(corpus_dir, tmp_path):
         assert item['loudness_lufs'].shape == (2, 12) and item['loudness_lufs'].dtype == np.float32
         assert item['token_ids'].dtype == np.int64 and item['token_ids'].size >= 1
         assert item['tags'] and item['event_times'].dtype == np.float32
+        assert np.all(np.diff(item['event_times']) >= 0)
         if item['prompt_audio'] is not None:
             prompt = item['prompt_audio']
             assert prompt.shape[0] == 2 and 0 < prompt.shape[1] <= dataset.PROMPT_SEC * SR
