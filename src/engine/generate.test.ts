@@ -1,0 +1,112 @@
+import { openAsBlob } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeVideo } from '../../e2e/fixtures';
+import { installNodeWebCodecs } from '../media/node-webcodecs';
+import { openVideo, type VideoSource } from '../media/video-source';
+import { generate } from './generate';
+import { createNodeAdapter } from './ort-node';
+import { loadPack, type LoadedPack } from './pack-loader';
+import { directoryPackSource } from './pack-source-node';
+import type { Progress } from './protocol';
+import { SessionRunner } from './session-runner';
+import { clipSizes } from './sequence';
+import { encodeVideo } from './video-features';
+
+const PACK_DIR = path.resolve(__dirname, '../../public/models/foley-test');
+const DURATION_SEC = 1.5;
+
+let scratch: string;
+let pack: LoadedPack;
+let clip: string;
+const opened: VideoSource[] = [];
+
+async function open(): Promise<VideoSource> {
+  const video = await openVideo(await openAsBlob(clip));
+  opened.push(video);
+  return video;
+}
+
+beforeAll(async () => {
+  installNodeWebCodecs();
+  scratch = await mkdtemp(path.join(tmpdir(), 'foley-generate-'));
+  clip = await makeVideo({ path: path.join(scratch, 'clip.mp4'), durationSec: DURATION_SEC, width: 96, height: 64, fps: 24, codec: 'h264', container: 'mp4', motion: 'moving-box' });
+  pack = await loadPack(directoryPackSource(PACK_DIR), { backends: ['cpu'], createAdapter: createNodeAdapter });
+}, 60_000);
+
+afterAll(async () => {
+  opened.forEach((v) => v.close());
+  await pack?.dispose();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('generate on the test pack with a real MP4', () => {
+  it('returns exactly round(duration · sampleRate) samples per channel, the predicted curve and the unknown words', async () => {
+    const stages = new Set<Progress['stage']>();
+    const result = await generate(pack, await open(), { seed: 5, steps: 2, prompt: 'footsteps on gravel, dragon' }, { onProgress: (p) => stages.add(p.stage) });
+    expect(result.sampleRate).toBe(44100);
+    expect(result.channels.map((c) => c.length)).toEqual([66150, 66150]);
+    expect(result.channels.every((c) => c.every(Number.isFinite))).toBe(true);
+    expect(result.channels[0]!.some((v) => v !== 0)).toBe(true);
+    expect(result.unknownWords).toEqual(['dragon']);
+    expect(result.predictedCurveLufs.map((c) => c.length)).toEqual([9, 9]);
+    const lufs = result.predictedCurveLufs.flat();
+    expect(Math.min(...lufs)).toBeGreaterThanOrEqual(-70);
+    expect(Math.max(...lufs)).toBeLessThanOrEqual(0);
+    expect(result.timings.sessionRunMs).toBeGreaterThan(0);
+    expect(result.timings.sessionRunMs).toBeLessThanOrEqual(result.timings.totalMs);
+    expect([...stages].sort()).toEqual(['decode-audio', 'decode-video', 'denoise', 'encode']);
+  }, 120_000);
+
+  it('is deterministic for a seed and changes with the seed', async () => {
+    const run = async (seed: number) => (await generate(pack, await open(), { seed, steps: 1 })).channels[0]!;
+    const a = await run(11);
+    expect(Array.from(await run(11))).toEqual(Array.from(a));
+    expect(Array.from(await run(12))).not.toEqual(Array.from(a));
+  }, 180_000);
+
+  it('stops with an AbortError when cancelled during denoising', async () => {
+    const controller = new AbortController();
+    const run = generate(pack, await open(), { seed: 1, steps: 20 }, {
+      signal: controller.signal,
+      onProgress: (p) => p.stage === 'denoise' && p.step === 2 && controller.abort(),
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+  }, 120_000);
+
+  it('refuses bad options and prompts with a sentence', async () => {
+    const video = await open();
+    await expect(generate(pack, video, { seed: 1, steps: 0 })).rejects.toThrow(/steps must be an integer from 1 to 1000/);
+    await expect(generate(pack, video, { seed: 1.5 })).rejects.toThrow(/seed must be an integer/);
+    const short = { sampleRate: 48000, channels: [new Float32Array(4800).fill(0.1)] };
+    await expect(generate(pack, video, { seed: 1, audioPrompt: short })).rejects.toThrow(/audio prompt is 0.10 s long; it needs at least 0.5 s/);
+    const silent = { sampleRate: 48000, channels: [new Float32Array(48000)] };
+    await expect(generate(pack, video, { seed: 1, audioPrompt: silent })).rejects.toThrow(/audio prompt is silent/);
+    const clipped = { sampleRate: 48000, channels: [Float32Array.from({ length: 48000 }, (_, i) => (i % 2 ? 1 : -1))] };
+    await expect(generate(pack, video, { seed: 1, audioPrompt: clipped })).rejects.toThrow(/audio prompt is clipped/);
+    await expect(generate(pack, video, { seed: 1, targetCurveLufs: [[-20], [-20], [-20]] })).rejects.toThrow(/has 3 channels; this pack needs 1 or 2/);
+  }, 60_000);
+
+  it('uses an audio prompt and a target curve without failing', async () => {
+    const tone = { sampleRate: 48000, channels: [Float32Array.from({ length: 48000 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / 48000))] };
+    const result = await generate(pack, await open(), { seed: 2, steps: 1, audioPrompt: tone, targetCurveLufs: [Array(9).fill(-23)] });
+    expect(result.channels[1]!.length).toBe(66150);
+  }, 120_000);
+});
+
+describe('encodeVideo', () => {
+  it('gives the same features in small chunks as in one run (sync encoder sees motion across chunk edges)', async () => {
+    const sizes = clipSizes(pack.manifest, DURATION_SEC);
+    const encode = async (chunkFrames: number) =>
+      encodeVideo(await open(), new SessionRunner(pack), pack.manifest.video, sizes, chunkFrames, () => undefined);
+    const whole = await encode(1000);
+    const chunked = await encode(5);
+    expect(whole.sync.length).toBe(sizes.sync.count * 64);
+    expect(whole.visual.length).toBe(sizes.visual.count * 64);
+    const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+    expect(maxDiff(whole.sync, chunked.sync)).toBeLessThan(1e-4);
+    expect(maxDiff(whole.visual, chunked.visual)).toBeLessThan(1e-4);
+  }, 60_000);
+});
