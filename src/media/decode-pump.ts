@@ -1,0 +1,108 @@
+/**
+ * Drives a WebCodecs decoder from an async packet source with bounded memory and no way to hang:
+ * - packets are fed only while the decoder queue is short and every earlier output has been taken,
+ *   so a slow consumer stops demuxing and decoding (backpressure);
+ * - every wait is for decoder progress (output, dequeue, flush, error) or abort, and a watchdog turns
+ *   "no progress for `stallTimeoutSec`" into a MediaError;
+ * - on any exit (done, error, abort, consumer break) the decoder is closed and every undelivered output closed.
+ */
+import type { EncodedPacket } from './demuxer';
+import { MediaError, throwIfAborted } from './media-error';
+
+/** Chunks allowed in the decoder queue before waiting: enough to keep a hardware decoder busy, few enough to stay small. */
+const MAX_DECODE_QUEUE = 4;
+const DEFAULT_STALL_TIMEOUT_SEC = 30;
+
+interface Closable {
+  close(): void;
+}
+
+interface DecoderLike {
+  readonly decodeQueueSize: number;
+  readonly state: CodecState;
+  ondequeue: ((this: never, ev: Event) => unknown) | null;
+  flush(): Promise<void>;
+  close(): void;
+}
+
+export interface PumpOptions<D extends DecoderLike, Chunk> {
+  /** Builds the decoder around the pump's output and error callbacks; the pump configures nothing itself. */
+  createDecoder(output: (value: Closable) => void, error: (e: Error) => void): D;
+  decode(decoder: D, chunk: Chunk): void;
+  toChunk(packet: EncodedPacket): Chunk;
+  packets: AsyncIterable<EncodedPacket>;
+  signal?: AbortSignal;
+  stallTimeoutSec?: number;
+  /** Names the stream in error messages, e.g. 'video (avc1.64001f)'. */
+  label: string;
+}
+
+/** Yields decoder outputs in output order; the consumer owns (and must close) each yielded value. */
+export async function* pumpDecoder<D extends DecoderLike, Out extends Closable, Chunk>(
+  o: PumpOptions<D, Chunk>,
+): AsyncGenerator<Out> {
+  const outputs: Out[] = [];
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  // Set by every progress event so one that lands before the next wait is not lost.
+  let progressed = false;
+  const notify = () => { progressed = true; wake?.(); };
+  let finished = false;
+  const decoder = o.createDecoder(
+    (value) => {
+      // A native decoder may deliver an output queued just before close(); nobody would take it, so close it.
+      if (finished) value.close();
+      else outputs.push(value as Out);
+      notify();
+    },
+    (e) => { failure = new MediaError('decode-failed', `The ${o.label} stream could not be decoded: ${e.message}`); notify(); },
+  );
+  decoder.ondequeue = notify;
+  o.signal?.addEventListener('abort', notify);
+  const packets = o.packets[Symbol.asyncIterator]();
+  let flushed = false;
+  let flushing: Promise<void> | null = null;
+  try {
+    for (;;) {
+      progressed = false;
+      throwIfAborted(o.signal);
+      if (failure) throw failure;
+      const next = outputs.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (flushed) return;
+      if (!flushing && decoder.decodeQueueSize < MAX_DECODE_QUEUE) {
+        const r = await packets.next();
+        if (r.done) {
+          flushing = decoder.flush().then(() => { flushed = true; notify(); }, (e: Error) => { failure ??= e; notify(); });
+        } else {
+          o.decode(decoder, o.toChunk(r.value));
+        }
+        continue;
+      }
+      if (!progressed) await waitForProgress((w) => { wake = w; }, o.stallTimeoutSec ?? DEFAULT_STALL_TIMEOUT_SEC, o.label);
+    }
+  } finally {
+    finished = true;
+    o.signal?.removeEventListener('abort', notify);
+    if (decoder.state !== 'closed') decoder.close();
+    for (const value of outputs) value.close();
+    await packets.return?.();
+  }
+}
+
+function waitForProgress(setWake: (w: (() => void) | null) => void, timeoutSec: number, label: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      setWake(null);
+      reject(new MediaError('decode-failed', `The ${label} decoder made no progress for ${timeoutSec} s; the file may be damaged.`));
+    }, timeoutSec * 1000);
+    setWake(() => {
+      clearTimeout(timer);
+      setWake(null);
+      resolve();
+    });
+  });
+}

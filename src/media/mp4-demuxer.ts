@@ -1,0 +1,186 @@
+/**
+ * MP4 / MOV / M4V demuxing with mp4box. The index (moov) is found by streaming the Blob through mp4box in
+ * READ_CHUNK_BYTES pieces and following the file position it asks for next, which skips over a large mdat when
+ * the moov sits at the end. Sample bytes are then read straight from the Blob by the offsets in the index, a few
+ * MB at a time, so memory stays bounded whatever the file size.
+ */
+import { createFile, MP4BoxBuffer } from 'mp4box';
+import type { ISOFile, Movie, Sample, Track, VisualSampleEntry, AudioSampleEntry } from 'mp4box';
+
+type TrakBox = ReturnType<ISOFile['getTrackById']>;
+import { audioDescription, videoDescription } from './codec-description';
+import type { DemuxedAudioTrack, DemuxedVideoTrack, Demuxer, EncodedPacket } from './demuxer';
+import { noPackets, READ_CHUNK_BYTES } from './demuxer';
+import { MediaError } from './media-error';
+
+const TRUNCATED_MESSAGE = 'The video file is incomplete (it ends before all of its data); the download or copy may have been interrupted.';
+
+interface IndexedTrack {
+  samples: Sample[];
+  timescale: number;
+  /** Added to cts (converted to µs) to land on the presentation timeline, from the edit list. */
+  offsetUs: number;
+}
+
+/** Streams the Blob through mp4box until the moov box is parsed. */
+async function readIndex(blob: Blob): Promise<{ file: ISOFile; movie: Movie }> {
+  const file = createFile(false);
+  let movie: Movie | null = null;
+  let parseError: string | null = null;
+  file.onReady = (m) => { movie = m; };
+  file.onError = (_module, message) => { parseError = message; };
+  let position = 0;
+  while (movie === null && parseError === null && position < blob.size) {
+    const end = Math.min(blob.size, position + READ_CHUNK_BYTES);
+    const bytes = await blob.slice(position, end).arrayBuffer();
+    const next = file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(bytes, position), end === blob.size);
+    // mp4box answers with the next file position it needs; after an mdat header that is the end of the mdat.
+    position = typeof next === 'number' && next > position ? next : end;
+  }
+  if (parseError !== null) throw new MediaError('not-a-video', `This file could not be read as an MP4/MOV video (${parseError}).`);
+  if (movie === null) {
+    if (file.ftyp || file.mdats.length > 0) {
+      throw new MediaError('truncated', `${TRUNCATED_MESSAGE} Its index (moov box) is missing.`);
+    }
+    throw new MediaError('not-a-video', 'This file is not a video that can be read (no MP4/MOV structure found).');
+  }
+  return { file, movie };
+}
+
+/** Presentation offset from the first edit-list entries (ISO 14496-12 §8.6.6): an empty edit delays, media_time trims. */
+function editOffsetUs(trak: TrakBox, timescale: number, movieTimescale: number): number {
+  const entries = trak.edts?.elst?.entries ?? [];
+  let delayUs = 0;
+  for (const entry of entries) {
+    if (entry.media_time === -1) {
+      delayUs += (entry.segment_duration / movieTimescale) * 1e6;
+      continue;
+    }
+    return delayUs - (entry.media_time / timescale) * 1e6;
+  }
+  const samples = trak.samples ?? [];
+  const firstCts = samples.reduce((m, s) => Math.min(m, s.cts), Number.POSITIVE_INFINITY);
+  return Number.isFinite(firstCts) ? -(firstCts / timescale) * 1e6 : 0;
+}
+
+function indexTrack(file: ISOFile, track: Track, movie: Movie): IndexedTrack {
+  const trak = file.getTrackById(track.id);
+  return { samples: trak.samples ?? [], timescale: track.timescale, offsetUs: editOffsetUs(trak, track.timescale, movie.timescale) };
+}
+
+function toPacket(s: Sample, t: IndexedTrack, data: Uint8Array): EncodedPacket {
+  return {
+    key: s.is_sync,
+    timestampUs: Math.round((s.cts / t.timescale) * 1e6 + t.offsetUs),
+    durationUs: Math.round((s.duration / t.timescale) * 1e6),
+    data,
+  };
+}
+
+/** Reads samples [start, end) in file order, batching neighbouring samples into one Blob read of ≤ READ_CHUNK_BYTES. */
+async function* readSamples(blob: Blob, t: IndexedTrack, start: number): AsyncGenerator<EncodedPacket> {
+  const { samples } = t;
+  let i = start;
+  while (i < samples.length) {
+    const first = samples[i];
+    let end = first.offset + first.size;
+    let j = i + 1;
+    while (j < samples.length) {
+      const s = samples[j];
+      if (s.offset < first.offset || s.offset + s.size - first.offset > READ_CHUNK_BYTES) break;
+      end = Math.max(end, s.offset + s.size);
+      j++;
+    }
+    const bytes = new Uint8Array(await blob.slice(first.offset, end).arrayBuffer());
+    if (bytes.length < end - first.offset) throw new MediaError('truncated', TRUNCATED_MESSAGE);
+    for (let k = i; k < j; k++) {
+      const s = samples[k];
+      yield toPacket(s, t, bytes.subarray(s.offset - first.offset, s.offset - first.offset + s.size));
+    }
+    i = j;
+  }
+}
+
+/** Index of the last sync sample whose presentation time is ≤ timeSec (0 when none is). */
+function keySampleAtOrBefore(t: IndexedTrack, timeSec: number): number {
+  let best = 0;
+  const targetUs = timeSec * 1e6;
+  t.samples.forEach((s, i) => {
+    if (s.is_sync && (s.cts / t.timescale) * 1e6 + t.offsetUs <= targetUs + 500) best = i;
+  });
+  return best;
+}
+
+function trackEndUs(t: IndexedTrack): number {
+  return t.samples.reduce((m, s) => Math.max(m, ((s.cts + s.duration) / t.timescale) * 1e6 + t.offsetUs), 0);
+}
+
+function lastByte(t: IndexedTrack): number {
+  return t.samples.reduce((m, s) => Math.max(m, s.offset + s.size), 0);
+}
+
+/** WebCodecs spells the MP3-in-MP4 object types as plain 'mp3'. */
+function webCodecsAudioCodec(codec: string): string {
+  if (codec === 'mp4a.6b' || codec === 'mp4a.69') return 'mp3';
+  if (codec.toLowerCase() === 'opus') return 'opus';
+  return codec;
+}
+
+function describeVideo(file: ISOFile, track: Track): DemuxedVideoTrack {
+  const entry = file.getTrackById(track.id).mdia.minf.stbl.stsd.entries[0] as VisualSampleEntry;
+  const width = entry.width || track.video?.width || track.track_width;
+  const height = entry.height || track.video?.height || track.track_height;
+  const description = videoDescription(entry);
+  const config: VideoDecoderConfig = { codec: track.codec, codedWidth: width, codedHeight: height };
+  if (description) config.description = description;
+  return { codec: track.codec, width, height, config };
+}
+
+function describeAudio(file: ISOFile, track: Track): DemuxedAudioTrack {
+  const entry = file.getTrackById(track.id).mdia.minf.stbl.stsd.entries[0] as AudioSampleEntry;
+  const codec = webCodecsAudioCodec(track.codec);
+  const sampleRate = track.audio?.sample_rate ?? entry.getSampleRate();
+  const numberOfChannels = track.audio?.channel_count ?? entry.getChannelCount();
+  const config: AudioDecoderConfig = { codec, sampleRate, numberOfChannels };
+  const description = audioDescription(entry);
+  if (description) config.description = description;
+  return { codec, sampleRate, numberOfChannels, config };
+}
+
+/**
+ * First track of a media kind by its handler ('vide', 'soun'): mp4box only lists tracks with sample entries it
+ * knows under videoTracks, and a ProRes MOV must still say "unsupported codec", not "no video track".
+ */
+function trackWithHandler(file: ISOFile, movie: Movie, handler: 'vide' | 'soun'): Track | undefined {
+  return movie.tracks.find((t) => file.getTrackById(t.id).mdia?.hdlr?.handler === handler);
+}
+
+/**
+ * Opens an MP4-family file. Returns null for fragmented MP4 (samples live in moof boxes, not in the moov index),
+ * which the caller hands to the general-purpose demuxer instead.
+ */
+export async function openMp4(blob: Blob): Promise<Demuxer | null> {
+  const { file, movie } = await readIndex(blob);
+  const videoTrack = trackWithHandler(file, movie, 'vide');
+  if (!videoTrack) {
+    throw new MediaError('no-video-track', 'This file has no video track (it may be audio only). Choose a video file.');
+  }
+  const video = indexTrack(file, videoTrack, movie);
+  if (video.samples.length === 0 && movie.isFragmented) return null;
+  if (video.samples.length === 0) throw new MediaError('no-video-track', 'The video track of this file contains no frames.');
+  const audioTrack = trackWithHandler(file, movie, 'soun');
+  const audio = audioTrack ? indexTrack(file, audioTrack, movie) : null;
+  if (lastByte(video) > blob.size || (audio && lastByte(audio) > blob.size)) {
+    throw new MediaError('truncated', TRUNCATED_MESSAGE);
+  }
+  return {
+    container: 'mp4',
+    durationSec: trackEndUs(video) / 1e6,
+    video: describeVideo(file, videoTrack),
+    audio: audioTrack && audio && audio.samples.length > 0 ? describeAudio(file, audioTrack) : null,
+    videoPackets: (fromSec = 0) => readSamples(blob, video, keySampleAtOrBefore(video, fromSec)),
+    audioPackets: () => (audio ? readSamples(blob, audio, 0) : noPackets()),
+    // The index is plain data owned by this object; dropping the demuxer frees it, so there is nothing to release.
+    close: () => undefined,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Opening a video for Foley Studio: container detection, demuxing (mp4box for MP4/MOV/M4V, mediabunny for
+ * WebM/MKV and fragmented MP4), a WebCodecs support check, then frame sampling, audio decoding and thumbnails.
+ * In Node call installNodeWebCodecs() (node-webcodecs.ts) first and pass `await fs.openAsBlob(path)`.
+ *
+ * Contract: /work/media-api.md, extended compatibly:
+ * - MediaErrorCode adds 'decode-failed': the decoder reported an error, or made no progress for 30 s (watchdog).
+ * - sampleFrames: frame k of rate r is the frame on screen at t = k/r, for k = 0 .. floor(durationSec·r) − 1
+ *   (start inclusive, end exclusive); `durationSec` is the video track's presentation duration. Frames are
+ *   yielded in time order across rates. A rate or size that is not positive throws RangeError.
+ * - decodeAudio: sample 0 is at video time 0 (priming dropped, a late start padded with silence).
+ * - thumbnails: thumbnail i shows time (i + 0.5)/count · durationSec; width follows the display aspect.
+ */
+import { decodeAudioTrack } from './audio-decode';
+import type { DecodedAudio } from './audio-decode';
+import { sniffContainer, SNIFF_BYTES } from './container-sniff';
+import type { Demuxer } from './demuxer';
+import { sampleFrames as sampleDemuxedFrames } from './frame-sampler';
+import type { SampledFrame, SampleFramesOptions } from './frame-sampler';
+import { MediaError } from './media-error';
+import { openWithMediabunny } from './mediabunny-demuxer';
+import { openMp4 } from './mp4-demuxer';
+import { makeThumbnails } from './thumbnails';
+import { ensureVideoSupported } from './video-decode';
+
+export { MediaError } from './media-error';
+export type { MediaErrorCode } from './media-error';
+export type { SampledFrame } from './frame-sampler';
+
+export interface VideoSourceInfo {
+  durationSec: number;
+  width: number;
+  height: number;
+  codec: string;
+  container: 'mp4' | 'webm';
+  hasAudio: boolean;
+}
+
+export interface VideoSource {
+  readonly info: VideoSourceInfo;
+  /** One decoding pass yields frames for several rates at once (e.g. [8, 24]); frame k of rate r is the frame shown at time k/r. Streaming, bounded memory, every VideoFrame closed. */
+  sampleFrames(opts: SampleFramesOptions): AsyncIterable<SampledFrame>;
+  /** The source's own audio track decoded to planar float32, or null if it has none. */
+  decodeAudio(signal?: AbortSignal): Promise<DecodedAudio | null>;
+  /** Browser only. */
+  thumbnails(count: number, heightPx: number): Promise<{ timeSec: number; image: ImageBitmap }[]>;
+  close(): void;
+}
+
+async function openDemuxer(input: Blob): Promise<Demuxer> {
+  if (input.size === 0) throw new MediaError('empty-file', 'The file is empty (0 bytes).');
+  const kind = sniffContainer(new Uint8Array(await input.slice(0, SNIFF_BYTES).arrayBuffer()));
+  switch (kind) {
+    case 'mp4':
+      return (await openMp4(input)) ?? openWithMediabunny(input, 'mp4');
+    case 'webm':
+      return openWithMediabunny(input, 'webm');
+    case 'audio-only':
+      throw new MediaError('no-video-track', 'This is an audio file, not a video. Choose a video file.');
+    case 'other-video':
+      throw new MediaError('unsupported-container', 'This video format is not supported. Use MP4, MOV or WebM.');
+    case 'unknown':
+      throw new MediaError('not-a-video', 'This file is not a video that can be read. Use MP4, MOV or WebM.');
+  }
+}
+
+class DemuxedVideoSource implements VideoSource {
+  readonly info: VideoSourceInfo;
+
+  constructor(private readonly demuxer: Demuxer) {
+    this.info = {
+      durationSec: demuxer.durationSec,
+      width: demuxer.video.width,
+      height: demuxer.video.height,
+      codec: demuxer.video.codec,
+      container: demuxer.container,
+      hasAudio: demuxer.audio !== null,
+    };
+  }
+
+  sampleFrames(opts: SampleFramesOptions): AsyncIterable<SampledFrame> {
+    return sampleDemuxedFrames(this.demuxer, opts);
+  }
+
+  decodeAudio(signal?: AbortSignal): Promise<DecodedAudio | null> {
+    return decodeAudioTrack(this.demuxer, signal);
+  }
+
+  thumbnails(count: number, heightPx: number): Promise<{ timeSec: number; image: ImageBitmap }[]> {
+    return makeThumbnails(this.demuxer, count, heightPx);
+  }
+
+  close(): void {
+    this.demuxer.close();
+  }
+}
+
+/** Opens a video Blob (a File in the browser, `fs.openAsBlob(path)` in Node); throws MediaError on bad input. */
+export async function openVideo(input: Blob): Promise<VideoSource> {
+  const demuxer = await openDemuxer(input);
+  try {
+    await ensureVideoSupported(demuxer.video);
+  } catch (e) {
+    demuxer.close();
+    throw e;
+  }
+  return new DemuxedVideoSource(demuxer);
+}
