@@ -47,6 +47,7 @@ from foley import loudness, synth_video, tags
 
 SAMPLE_RATE = 44100
 SHARD_SIZE = 50
+GENERATOR_VERSION = 2  # 1: first 9 scene kinds; 2: + creature, hammer, machine (shards without the field are 1)
 PROMPT_SEC = 2.0
 MAX_ONESHOT_SEC = 3.0
 BED_LUFS = -18.0
@@ -278,7 +279,8 @@ def write_shard(corpus: Corpus, out: Path, shard: int, count: int, seed: int, sp
         keys = ('tags', 'event_times', 'event_strengths', 'scene', 'category', 'files', 'prompt_from', 'target_excerpt')
         keep = {k: s[k] for k in keys}
         meta.append({**keep, 'prompt': None if p is None else [int(off), int(length)]})
-    (tmp / 'meta.json').write_text(json.dumps({'durationSec': duration_sec, 'sampleRate': SAMPLE_RATE, 'samples': meta}))
+    header = {'generator': GENERATOR_VERSION, 'durationSec': duration_sec, 'sampleRate': SAMPLE_RATE}
+    (tmp / 'meta.json').write_text(json.dumps({**header, 'samples': meta}))
     tmp.rename(final)
     return final
 

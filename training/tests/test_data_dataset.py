@@ -56,9 +56,9 @@ def test_oneshots_land_on_event_times_with_pan_and_strength(corpus_dir):
     for seed in range(40):
         rng = np.random.default_rng(seed)
         sample = dataset.make_sample(corpus, rng, 3.0)
-        if sample['scene'] not in ('drop', 'burst') or len(sample['event_times']) != 1:
+        if sample['scene'] not in ('drop', 'burst', 'creature', 'hammer', 'footsteps') or not sample['event_times']:
             continue
-        t = sample['event_times'][0]
+        t = min(sample['event_times'])
         if not 0.15 < t < 2.8:
             continue
         i = int(t * SR)
@@ -66,7 +66,7 @@ def test_oneshots_land_on_event_times_with_pan_and_strength(corpus_dir):
         before, after = energy[i - int(0.1 * SR) : i - int(0.01 * SR)].mean(), energy[i : i + int(0.03 * SR)].mean()
         assert after > 100 * max(before, 1e-12), (seed, sample['scene'])
         checked += 1
-    assert checked >= 2
+    assert checked >= 5
 
 
 def test_pan_follows_event_x():

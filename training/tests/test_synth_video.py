@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from foley import synth_scenes
 from foley import synth_video as sv
 
 
@@ -48,7 +49,7 @@ def test_drop_bounces_get_weaker():
 def test_door_slams_when_the_angle_returns_to_zero():
     t = np.arange(5 * sv.FPS) / sv.FPS
     for seed in range(10):
-        angle, slams = sv._door_motion(np.random.default_rng(seed), t)
+        angle, slams = synth_scenes._door_motion(np.random.default_rng(seed), t)
         assert angle.min() >= 0 and angle.max() <= 1
         for slam_time, speed in slams:
             after = t >= slam_time
@@ -74,3 +75,11 @@ def test_still_scene_changes_less_than_a_burst():
     still = np.mean([motion('still', s) for s in range(4)])
     busy = np.mean([motion('burst', s) for s in range(4)])
     assert still < busy
+
+
+def test_hammer_strikes_are_periodic_and_machine_bed_is_off_or_running():
+    for seed in range(5):
+        strikes = np.array([e.time_sec for e in sv.render_scene('hammer', np.random.default_rng(seed), 5.0).events])
+        assert strikes.size >= 2 and np.ptp(np.diff(strikes)) < 1e-6
+        env = sv.render_scene('machine', np.random.default_rng(seed), 5.0).sustains[0].envelope
+        assert np.all((env == 0) | (env >= 0.3))
