@@ -359,14 +359,14 @@ class SynthDataset:
         prompt = None
         if meta['prompt'] is not None:
             off, length = meta['prompt']
-            prompt = np.asarray(arrays['prompt'][:, off : off + length], dtype=np.float32)
+            prompt = np.array(arrays['prompt'][:, off : off + length], dtype=np.float32)
         item = {
             'frames': np.ascontiguousarray(arrays['frames'][i].transpose(0, 3, 1, 2), dtype=np.float32) / 255.0,
-            'audio': np.asarray(arrays['audio'][i], dtype=np.float32),
+            'audio': np.array(arrays['audio'][i], dtype=np.float32),
             'tags': list(meta['tags']),
             'token_ids': np.array(token_ids or [tags.PAD_ID], dtype=np.int64),
             'prompt_audio': prompt,
-            'loudness_lufs': np.asarray(arrays['loudness'][i], dtype=np.float32),
+            'loudness_lufs': np.array(arrays['loudness'][i], dtype=np.float32),
             'event_times': np.array(meta['event_times'], dtype=np.float32)[order],
             'event_strengths': np.array(meta['event_strengths'], dtype=np.float32)[order],
             'scene': meta['scene'],
