@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import gzip
 import hashlib
 import json
 import re
@@ -41,11 +42,11 @@ SAMPLE_RATE = 44100
 MIN_DURATION_SEC = 0.1
 SILENCE_PEAK = 1e-3  # -60 dBFS
 EVAL_PERCENT = 10
-DEBIAN_PACKAGES = ('ufoai-sound', 'minetest-data', 'openttd-opensfx', 'megaglest-data')
+DEBIAN_PACKAGES = ('ufoai-sound', 'minetest-data', 'openttd-opensfx', 'megaglest-data', 'openclonk-data')
 # Words in a path that mark non-Foley material (speech, UI, music) — those files are skipped.
 EXCLUDE_WORDS = frozenset(
     'ack select voice voices speech hurt die death scream civilians soldiers taunt laugh menu ui radio geoscape '
-    'music seq mermaid vomit moan zombie undead ghost piano applause alarm siren hurt_f hurt_m fatigue'.split()
+    'music seq skin mermaid vomit moan zombie undead ghost piano applause alarm siren hurt_f hurt_m fatigue'.split()
 )
 AUDIO_EXT = ('.ogg', '.wav', '.flac')
 
@@ -260,6 +261,79 @@ def collect_megaglest(pkg: Path) -> list[SourceFile]:
     return out
 
 
+def _c4_unscramble(header: bytes) -> bytes:
+    out = bytearray(b ^ 237 for b in header)
+    for i in range(0, len(out) - 2, 3):
+        out[i], out[i + 2] = out[i + 2], out[i]
+    return bytes(out)
+
+
+def unpack_c4group(blob: bytes, dest: Path) -> None:
+    """OpenClonk group files (.ocg): gzip with a 2-byte magic, a scrambled 204-byte header, 316-byte entries."""
+    if blob[:2] == b'\x1e\x8c':
+        blob = gzip.decompress(b'\x1f\x8b' + blob[2:])
+    header = _c4_unscramble(blob[:204])
+    if not header.startswith(b'RedWolf Design GrpFolder'):
+        raise ValueError('not a C4Group file')
+    count = struct.unpack_from('<i', header, 36)[0]
+    base = 204 + 316 * count
+    for i in range(count):
+        entry = blob[204 + 316 * i : 204 + 316 * (i + 1)]
+        name = entry[:260].split(b'\0')[0].decode('latin1')
+        _, is_group, size, _, offset = struct.unpack_from('<iiiii', entry, 260)
+        data = blob[base + offset : base + offset + size]
+        if is_group:
+            unpack_c4group(data, dest / name)
+        else:
+            dest.mkdir(parents=True, exist_ok=True)
+            (dest / name).write_bytes(data)
+
+
+def openclonk_credits(authors_txt: str) -> list[tuple[str, str, str, str]]:
+    """(work stem without digits, work folder hint, author, url) from authors.txt lines "Author - Dir/Work1-3 (url)"."""
+    credits, author = [], ''
+    for line in authors_txt.splitlines():
+        m = re.match(r'^(\S[^\t]*?)\s+-\s*(.*)$', line)
+        if m and not line.startswith(('If ', 'The ', 'CC ')):
+            author, works = m.group(1).strip(), m.group(2)
+        elif line[:1] in (' ', '\t') and author:
+            works = line.strip().lstrip('- ')
+        else:
+            continue
+        url = re.search(r'https?://\S+?(?=\)|\s|$)', works)
+        for work in re.sub(r'\(.*?\)', '', works).split(','):
+            path = work.strip().split(' ')[0].replace('::', '/')
+            stem = re.sub(r'[\d&*-]+$', '', path.split('/')[-1])
+            if stem:
+                hint = '/'.join(path.split('/')[:-1]).lower()
+                credits.append((stem.lower(), hint, author, url.group(0) if url else ''))
+    return credits
+
+
+def openclonk_author(credits: list[tuple[str, str, str, str]], rel: str) -> tuple[str, str]:
+    """Best credit for a file: same stem, and the work's folder hint (if any) inside the file's path."""
+    stem = re.sub(r'\d+$', '', Path(rel).stem).lower()
+    matches = [c for c in credits if c[0] == stem]
+    fitting = [c for c in matches if c[1] and c[1] in rel.lower()] or [c for c in matches if not c[1]] or matches
+    return (fitting[0][2], fitting[0][3]) if fitting else ('The OpenClonk Team (Sound.ocg/authors.txt)', '')
+
+
+def collect_openclonk(pkg: Path) -> list[SourceFile]:
+    """Sound.ocg: CC-BY-3.0 unless authors.txt says otherwise (its CC0 items are credited as CC-BY-3.0 too)."""
+    unpacked = pkg / 'sound-unpacked'
+    if not unpacked.exists():
+        unpack_c4group((pkg / 'usr/share/games/openclonk/Sound.ocg').read_bytes(), unpacked)
+    credits = openclonk_credits((unpacked / 'authors.txt').read_text(errors='replace'))
+    out = []
+    for src in sorted(unpacked.rglob('*')):
+        if src.suffix.lower() not in AUDIO_EXT:
+            continue
+        rel = str(src.relative_to(unpacked)).replace('.ocg', '')
+        author, url = openclonk_author(credits, rel)
+        out.append(SourceFile(src, 'openclonk-data', rel, 'CC-BY-3.0', author, url or 'https://github.com/openclonk/openclonk'))
+    return out
+
+
 # ---------------------------------------------------------------- build
 
 
@@ -349,6 +423,7 @@ def collect_all(github_sfx: Path, raw: Path) -> list[SourceFile]:
         'minetest-data': collect_minetest,
         'openttd-opensfx': collect_openttd,
         'megaglest-data': collect_megaglest,
+        'openclonk-data': collect_openclonk,
     }
     for package in DEBIAN_PACKAGES:
         items += collectors[package](fetch_debian(package, raw))

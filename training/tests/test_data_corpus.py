@@ -87,3 +87,44 @@ def test_convert_resamples_to_stereo_and_drops_short_or_silent(tmp_path):
     assert corpus.convert(tmp_path / 'short.wav', tmp_path / 'out' / 'short.wav') is None
     assert corpus.convert(tmp_path / 'silent.wav', tmp_path / 'out' / 'silent.wav') is None
     assert not (tmp_path / 'out' / 'silent.wav').exists()
+
+
+AUTHORS_TXT = """If not stated otherwise, the sound effects are licensed under the
+CC Attribution 3.0 license (http://creativecommons.org/licenses/by/3.0/)
+
+Checkmaty       - Arrow/HitGround, Shield/WoodHit1-3, WeaponSwing1-3
+HerbertBoland\t- WoodHit1-3 (http://www.freesound.org/people/HerbertBoland/sounds/33206/)
+\t\t\t\t- Clonk/StepSoft1-6, Clonk/StepHard1-5 (http://www.freesound.org/people/HerbertBoland/sounds/31962/)
+"""
+
+
+def test_openclonk_credits_prefer_the_matching_folder():
+    credits = corpus.openclonk_credits(AUTHORS_TXT)
+    assert corpus.openclonk_author(credits, 'Hits/Materials/Wood/WoodHit2.ogg')[0] == 'HerbertBoland'
+    assert corpus.openclonk_author(credits, 'Objects/Weapons/Shield/WoodHit2.ogg')[0] == 'Checkmaty'
+    author, url = corpus.openclonk_author(credits, 'Clonk/Movement/StepHard4.ogg')
+    assert author == 'HerbertBoland' and url.endswith('/31962/')
+    assert corpus.openclonk_author(credits, 'Fire/Unknown.ogg')[0].startswith('The OpenClonk Team')
+
+
+def _pack_c4group(files: dict[str, bytes]) -> bytes:
+    """Minimal C4Group writer (uncompressed, one level) mirroring the layout unpack_c4group reads."""
+    import struct
+
+    header = bytearray(204)
+    header[: len(b'RedWolf Design GrpFolder')] = b'RedWolf Design GrpFolder'
+    struct.pack_into('<i', header, 36, len(files))
+    entries, data = b'', b''
+    for name, blob in files.items():
+        entry = bytearray(316)
+        entry[: len(name)] = name.encode()
+        struct.pack_into('<iiiii', entry, 260, 0, 0, len(blob), 0, len(data))
+        entries += bytes(entry)
+        data += blob
+    return corpus._c4_unscramble(bytes(header)) + entries + data  # scrambling is its own inverse
+
+
+def test_c4group_unpack(tmp_path):
+    corpus.unpack_c4group(_pack_c4group({'Hit1.ogg': b'abc', 'authors.txt': b'x - y'}), tmp_path / 'out')
+    assert (tmp_path / 'out' / 'Hit1.ogg').read_bytes() == b'abc'
+    assert (tmp_path / 'out' / 'authors.txt').read_bytes() == b'x - y'
