@@ -40,7 +40,9 @@ function ortRuntimeAssets(): Plugin {
 }
 
 export default defineConfig({
-  base: './',
+  // Absolute: the engine worker resolves `${BASE_URL}ort/` against its own URL (assets/…), so a relative base
+  // would point ORT at assets/ort/.
+  base: '/',
   plugins: [
     react(),
     ortRuntimeAssets(),
@@ -55,7 +57,7 @@ export default defineConfig({
         theme_color: '#14171f',
         background_color: '#14171f',
         display: 'standalone',
-        start_url: './',
+        start_url: '/',
         icons: [
           { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
           { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
@@ -67,8 +69,9 @@ export default defineConfig({
         // Of ORT's runtimes only the asyncify build is precached: src/engine/ort-web.ts imports `onnxruntime-web/webgpu`,
         // which runs both the WebGPU and the WASM execution providers on it.
         globPatterns: ['*.{html,svg,png,webmanifest}', 'assets/**', 'ort/ort-wasm-simd-threaded.asyncify.*', 'models/foley-test/*.{onnx,json}'],
-        // Reference tensors are for parity tests only, never needed by the app.
-        globIgnores: ['**/*.ref.json'],
+        // Reference tensors are for parity tests only. assets/*.wasm is Vite's copy of the runtime ORT's bundle
+        // references by `new URL(…, import.meta.url)`; ORT loads from ort/ instead (wasmPaths), so it is never fetched.
+        globIgnores: ['**/*.ref.json', 'assets/*.wasm'],
         // ORT's WASM runtimes are 14–28 MB each.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',

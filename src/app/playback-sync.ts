@@ -1,9 +1,10 @@
 /**
- * Keeps the generated-audio element locked to the <video> element: the video is the master clock, the audio follows
- * its play/pause/seek/rate and is nudged back whenever the two drift apart (media elements run on separate clocks).
+ * Plays the generated track in step with the <video> element. The video is the master clock; the track plays
+ * through WebAudio from the video's position and is restarted whenever the two clocks drift apart (the audio
+ * hardware clock and the media clock run independently).
  */
 
-/** Drift tolerated before the audio is re-seeked; below ~1.5 video frames at 30 fps nobody hears it. */
+/** Drift tolerated before the audio is restarted; below ~1.5 video frames at 30 fps nobody hears it. */
 const MAX_DRIFT_SEC = 0.05;
 
 export interface PlaybackEvents {
@@ -11,11 +12,29 @@ export interface PlaybackEvents {
   playingChanged: (playing: boolean) => void;
 }
 
+export interface PlayableTrack {
+  sampleRate: number;
+  channels: Float32Array[];
+}
+
+interface RunningSource {
+  node: AudioBufferSourceNode;
+  /** AudioContext time at which the node started, s. */
+  startedAtSec: number;
+  /** Track position the node started from, s. */
+  offsetSec: number;
+  rate: number;
+}
+
 export class PlaybackSync {
   private video: HTMLVideoElement | null = null;
-  private audio: HTMLAudioElement | null = null;
   private readonly videoCleanups: (() => void)[] = [];
+  private context: AudioContext | null = null;
+  private buffer: AudioBuffer | null = null;
+  private source: RunningSource | null = null;
   private frame = 0;
+  /** Audio restarts because of drift, for diagnostics and tests. */
+  driftCorrections = 0;
 
   constructor(private readonly events: PlaybackEvents) {}
 
@@ -27,31 +46,34 @@ export class PlaybackSync {
     return this.video?.currentTime ?? 0;
   }
 
+  /** Whether generated audio is sounding right now. */
+  get audioRunning(): boolean {
+    return this.source !== null;
+  }
+
   attachVideo(video: HTMLVideoElement | null): void {
     for (const cleanup of this.videoCleanups.splice(0)) cleanup();
+    this.stopSource();
     this.video = video;
     if (!video) return;
     const on = (type: string, listener: () => void) => {
       video.addEventListener(type, listener);
       this.videoCleanups.push(() => video.removeEventListener(type, listener));
     };
-    on('play', () => {
-      this.events.playingChanged(true);
-      this.follow();
-    });
-    on('pause', () => {
-      this.events.playingChanged(false);
-      this.follow();
-    });
-    on('seeking', () => this.follow());
-    on('ratechange', () => this.follow());
-    this.follow();
+    on('play', () => this.events.playingChanged(true));
+    on('pause', () => this.events.playingChanged(false));
+    for (const type of ['playing', 'pause', 'seeking', 'seeked', 'waiting', 'ratechange']) on(type, () => this.follow());
   }
 
-  /** The element playing the generated track; null when there is none. */
-  attachAudio(audio: HTMLAudioElement | null): void {
-    this.audio?.pause();
-    this.audio = audio;
+  /** The generated track to play with the video; null removes it. */
+  setTrack(track: PlayableTrack | null): void {
+    this.stopSource();
+    this.buffer = null;
+    if (!track || track.channels.length === 0 || track.channels[0].length === 0) return;
+    const context = this.audioContext();
+    const buffer = context.createBuffer(track.channels.length, track.channels[0].length, track.sampleRate);
+    track.channels.forEach((channel, index) => buffer.copyToChannel(channel as Float32Array<ArrayBuffer>, index));
+    this.buffer = buffer;
     this.follow();
   }
 
@@ -66,7 +88,9 @@ export class PlaybackSync {
     if (!video || playing === !video.paused) return;
     if (playing) {
       if (video.ended) video.currentTime = 0;
-      // play() rejects when autoplay policy or a new load interrupts it; the pause event then reports the real state.
+      // Resuming inside the user's gesture (click, space) satisfies the autoplay policy for the AudioContext.
+      void this.context?.resume();
+      // play() rejects when a new load interrupts it; the state then falls back to paused.
       video.play().catch(() => this.events.playingChanged(false));
     } else {
       video.pause();
@@ -76,22 +100,59 @@ export class PlaybackSync {
   dispose(): void {
     cancelAnimationFrame(this.frame);
     this.attachVideo(null);
-    this.attachAudio(null);
+    this.buffer = null;
+    void this.context?.close();
+    this.context = null;
   }
 
-  /** Brings the audio to the video's state now, and keeps checking every frame while playing. */
+  private audioContext(): AudioContext {
+    this.context ??= new AudioContext({ latencyHint: 'interactive' });
+    return this.context;
+  }
+
+  /** Brings the audio to the video's state now, then keeps checking every frame while the video plays. */
   private follow(): void {
     cancelAnimationFrame(this.frame);
-    const { video, audio } = this;
-    if (!video || !audio) return;
-    audio.playbackRate = video.playbackRate;
-    if (Math.abs(audio.currentTime - video.currentTime) > MAX_DRIFT_SEC) audio.currentTime = video.currentTime;
-    if (video.paused || video.seeking) {
-      if (!audio.paused) audio.pause();
-      if (video.seeking) video.addEventListener('seeked', () => this.follow(), { once: true });
+    const video = this.video;
+    const moving = video !== null && !video.paused && !video.seeking && video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA;
+    if (!video || !moving || !this.buffer) {
+      this.stopSource();
       return;
     }
-    if (audio.paused && video.currentTime < audio.duration) audio.play().catch(() => undefined);
+    if (this.context?.state !== 'running') {
+      // A suspended context's clock stands still; measuring drift against it would restart the audio every frame.
+      this.stopSource();
+      this.frame = requestAnimationFrame(() => this.follow());
+      return;
+    }
+    const source = this.source;
+    if (!source || source.rate !== video.playbackRate || Math.abs(this.sourcePositionSec(source) - video.currentTime) > MAX_DRIFT_SEC) {
+      if (source) this.driftCorrections++;
+      this.startSource(video.currentTime, video.playbackRate);
+    }
     this.frame = requestAnimationFrame(() => this.follow());
+  }
+
+  private sourcePositionSec(source: RunningSource): number {
+    return source.offsetSec + (this.audioContext().currentTime - source.startedAtSec) * source.rate;
+  }
+
+  private startSource(offsetSec: number, rate: number): void {
+    this.stopSource();
+    const context = this.audioContext();
+    if (!this.buffer || offsetSec >= this.buffer.duration) return;
+    const node = context.createBufferSource();
+    node.buffer = this.buffer;
+    node.playbackRate.value = rate;
+    node.connect(context.destination);
+    node.start(0, offsetSec);
+    this.source = { node, startedAtSec: context.currentTime, offsetSec, rate };
+  }
+
+  private stopSource(): void {
+    if (!this.source) return;
+    this.source.node.stop();
+    this.source.node.disconnect();
+    this.source = null;
   }
 }

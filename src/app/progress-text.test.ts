@@ -3,10 +3,10 @@ import { describeEta, describeProgress } from './progress-text';
 
 describe('describeProgress', () => {
   it('counts denoising over steps and windows', () => {
-    const first = describeProgress({ stage: 'denoise', step: 0, steps: 4, window: 0, windows: 2 });
-    expect(first.label).toBe('Generating sound (step 1 of 4, window 1 of 2)');
+    const first = describeProgress({ stage: 'denoise', step: 1, steps: 4, window: 0, windows: 2 });
+    expect(first.label).toBe('Generating sound (1 of 4 steps done, window 1 of 2)');
     expect(first.fraction).toBeCloseTo(1 / 8);
-    expect(describeProgress({ stage: 'denoise', step: 3, steps: 4, window: 1, windows: 2 }).fraction).toBe(1);
+    expect(describeProgress({ stage: 'denoise', step: 4, steps: 4, window: 1, windows: 2 }).fraction).toBe(1);
   });
 
   it('never divides by zero or leaves 0..1', () => {

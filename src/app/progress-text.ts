@@ -28,10 +28,11 @@ export function describeProgress(progress: Progress): ProgressText {
     case 'encode':
       return { label: `Encoding video (${progress.done} of ${progress.total})`, fraction: ratio(progress.done, progress.total) };
     case 'denoise': {
+      // `step` counts completed steps (0..steps) of window `window` (0-based).
       const windowLabel = progress.windows > 1 ? `, window ${progress.window + 1} of ${progress.windows}` : '';
       return {
-        label: `Generating sound (step ${Math.min(progress.step + 1, progress.steps)} of ${progress.steps}${windowLabel})`,
-        fraction: ratio(progress.window * progress.steps + progress.step + 1, progress.windows * progress.steps),
+        label: `Generating sound (${progress.step} of ${progress.steps} steps done${windowLabel})`,
+        fraction: ratio(progress.window * progress.steps + progress.step, progress.windows * progress.steps),
       };
     }
     case 'decode-audio':

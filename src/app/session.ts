@@ -40,6 +40,7 @@ export class Session {
   private readonly disposers: (() => void)[] = [
     this.manager.store.subscribe((state, previous) => {
       if (state.view.playing !== previous.view.playing) this.playback.setPlaying(state.view.playing);
+      if (state.result !== previous.result) this.playback.setTrack(state.result);
     }),
   ];
 

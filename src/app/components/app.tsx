@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { KeyStroke } from '../store/action';
 import { useAppState, useSession } from '../use-session';
+import { AudioLane } from './audio-lane';
 import { DropZone, EmptyStage, OpenVideoButton } from './drop-zone';
 import { GeneratePanel } from './generate-panel';
 import { NoticeBar } from './notice-bar';
@@ -50,7 +51,7 @@ export function App() {
         {hasVideo && (
           <footer className="editor">
             <Transport />
-            <Timeline audioLane={null} />
+            <Timeline audioLane={<AudioLane />} />
           </footer>
         )}
       </div>

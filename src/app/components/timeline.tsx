@@ -1,4 +1,5 @@
 import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
+import { fitZoom } from '../store/actions';
 import { useAppState, useSession } from '../use-session';
 import { ThumbnailStrip } from './thumbnail-strip';
 import { TimeRuler } from './time-ruler';
@@ -10,6 +11,13 @@ export function Timeline({ audioLane }: { audioLane: ReactNode }) {
   const pxPerSec = useAppState((state) => state.view.pxPerSec);
   const playhead = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const objectUrl = video?.objectUrl;
+  const durationSec = video?.info.durationSec ?? 0;
+  useEffect(() => {
+    const widthPx = scroller.current?.clientWidth ?? 0;
+    if (objectUrl) session.manager.dispatch(fitZoom, { durationSec, widthPx });
+  }, [session, objectUrl, durationSec]);
   useEffect(() => {
     let frame = 0;
     const tick = () => {
@@ -27,7 +35,7 @@ export function Timeline({ audioLane }: { audioLane: ReactNode }) {
   };
   return (
     <section className="timeline" aria-label="Timeline" data-testid="timeline">
-      <div className="timeline-scroll">
+      <div className="timeline-scroll" ref={scroller}>
         <div className="timeline-content" ref={content} style={{ width: `${widthPx}px` }}>
           <div className="lane lane-ruler" onClick={seekTo}>
             <TimeRuler durationSec={video.info.durationSec} pxPerSec={pxPerSec} />

@@ -138,6 +138,13 @@ function zoomed(state: AppState, factor: number): AppState {
   return { ...state, view: { ...state.view, pxPerSec } };
 }
 
+/** Fits the whole video into the visible timeline width; runs when a video opens. */
+export const fitZoom = defineAction<{ durationSec: number; widthPx: number }>({
+  name: 'fitZoom',
+  label: 'Fit timeline',
+  perform: (state, { durationSec, widthPx }) => skip(durationSec > 0 && widthPx > 0 ? zoomed(state, widthPx / durationSec / state.view.pxPerSec) : state),
+});
+
 export const zoomIn = defineAction({
   name: 'zoomIn',
   label: 'Zoom in',

@@ -1,0 +1,42 @@
+import { useEffect, useRef } from 'react';
+import WaveSurfer from 'wavesurfer.js';
+import { computePeaks, peakBucketCount } from '../peaks';
+import { useAppState, useSession } from '../use-session';
+
+const WAVE_COLOR = '#6ee7b7';
+const PLAYED_COLOR = '#3c9c7c';
+
+/**
+ * The generated track's waveform. wavesurfer is driven by the <video> element itself, so its progress and clicks
+ * are on the video clock; the sound plays through PlaybackSync.
+ */
+export function AudioLane() {
+  const session = useSession();
+  const result = useAppState((state) => state.result);
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const video = session.playback.videoElement;
+    if (!result || !container.current || !video) return;
+    const wavesurfer = WaveSurfer.create({
+      container: container.current,
+      media: video,
+      peaks: computePeaks(result.channels, peakBucketCount(result.durationSec)),
+      duration: result.durationSec,
+      height: 'auto',
+      waveColor: WAVE_COLOR,
+      progressColor: PLAYED_COLOR,
+      cursorWidth: 0,
+      normalize: true,
+      interact: true,
+      autoScroll: false,
+      hideScrollbar: true,
+    });
+    return () => wavesurfer.destroy();
+  }, [session, result]);
+  return (
+    <div className="lane lane-audio" aria-label="Generated audio" data-testid="audio-lane" data-duration-sec={result?.durationSec} data-samples={result?.channels[0]?.length}>
+      <span className="lane-label">Generated audio{result ? ` · seed ${result.seed} · ${result.channels.length === 2 ? 'stereo' : 'mono'} ${result.sampleRate / 1000} kHz` : ''}</span>
+      {result ? <div ref={container} className="waveform" data-testid="waveform" /> : <div className="lane-empty">Generate to hear and see the sound here.</div>}
+    </div>
+  );
+}
