@@ -8,7 +8,7 @@ Build (from training/, parallel-safe and resumable: each shard is written to a t
 How a sample is made: `synth_video.render_scene` draws a scene and lists its sound-causing events and sustained
 beds with the corpus category each one needs; only corpus files of the requested split are used (the eval split
 uses the held-back files only). One-shots: the recording's onset (or loudest point for whooshes) lands on the event
-time; its loudest 400 ms is set to `-38 + 26·strength` LUFS; equal-power pan from the event's x. Footsteps cycle
+time; its loudest 400 ms is set to `-44 + 26·strength` LUFS (v1 shards: -38); equal-power pan from the event's x. Footsteps cycle
 through up to three takes of one recording family. Beds: a random excerpt, looped with crossfades, set to -18 LUFS
 and shaped by the per-frame envelope and pan. A mix peaking above -0.2 dBFS is scaled down as a whole.
 
@@ -47,7 +47,7 @@ from foley import loudness, synth_video, tags
 
 SAMPLE_RATE = 44100
 SHARD_SIZE = 50
-GENERATOR_VERSION = 2  # 1: first 9 scene kinds; 2: + creature, hammer, machine (shards without the field are 1)
+GENERATOR_VERSION = 2  # 1 (no field in meta.json): 9 scene kinds, one-shots 6 dB hotter; 2: + creature, hammer, machine
 PROMPT_SEC = 2.0
 MAX_ONESHOT_SEC = 3.0
 BED_LUFS = -18.0
@@ -55,7 +55,7 @@ PEAK_LIMIT = 0.977  # -0.2 dBFS
 
 
 def oneshot_lufs(strength: float) -> float:
-    return -38.0 + 26.0 * float(np.clip(strength, 0.0, 1.0))
+    return -44.0 + 26.0 * float(np.clip(strength, 0.0, 1.0))
 
 
 @dataclass
