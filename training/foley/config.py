@@ -123,6 +123,8 @@ PRESETS: dict[str, FoleyConfig] = {
         depth=4,
         heads=4,
         steps=16,
+        # Training clips are 5 s long; longer windows would ask the DiT for sequence lengths it never saw.
+        window_sec=5.0,
     ),
 }
 
@@ -132,6 +134,9 @@ def preset(name: str) -> FoleyConfig:
     if name not in PRESETS:
         raise KeyError(f'unknown preset {name!r}; valid: {", ".join(PRESETS)}')
     return PRESETS[name]
+
+
+SAMPLER_FIELDS = ('method', 'steps', 'cfg_scale', 'window_sec', 'overlap_sec', 'griffin_lim_iterations')
 
 
 def config_from_dict(values: dict) -> FoleyConfig:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 
 import torch
 
-from foley.config import config_from_dict, preset
+from foley.config import SAMPLER_FIELDS, config_from_dict, preset
 from foley.export.pack import build_pack, randomize_for_test
 from foley.networks import FoleyModel
 
@@ -35,7 +36,9 @@ def main() -> None:
         if args.checkpoint is None:
             parser.error('--checkpoint is required for --preset tiny')
         state = torch.load(args.checkpoint, map_location='cpu', weights_only=False)
-        model = FoleyModel(cfg=config_from_dict(state['config']))
+        # Sampler defaults are inference choices, not learned: the current preset decides them.
+        defaults = {name: getattr(preset(args.preset), name) for name in SAMPLER_FIELDS}
+        model = FoleyModel(cfg=dataclasses.replace(config_from_dict(state['config']), **defaults))
         model.load_state_dict(state['model'])
         purpose, license_id = 'production', 'CC-BY-SA-4.0'
     out = args.out or REPO_ROOT / 'public' / 'models' / f'foley-{args.preset}'
