@@ -5,6 +5,7 @@
  */
 
 import { latentToAudio } from '../dsp/log-mel';
+import { shapeLoudness } from '../dsp/loudness-shaping';
 import { Prng } from '../dsp/prng';
 import { audioPromptLatent } from './audio-prompt';
 import { env } from './env';
@@ -154,6 +155,13 @@ async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{
   return { latent, frames };
 }
 
+/** Makes the audio follow the user's curve (the DiT only conditions on it; shaping makes it exact). */
+function shapeToTarget(channels: Float32Array[], curveLufs: number[][], manifest: PackManifest): Float32Array[] {
+  const { curveRate, windowSec } = manifest.loudness;
+  const perChannel = channels.map((_, c) => Float32Array.from(curveLufs[Math.min(c, curveLufs.length - 1)]!));
+  return shapeLoudness(channels, manifest.sampleRate, { rate: curveRate, windowSec, unit: 'LUFS', channels: perChannel }).channels;
+}
+
 export async function generate(pack: LoadedPack, source: FrameSource, options: GenerateOptions, hooks: GenerateHooks = {}): Promise<GenerateResult> {
   const startedMs = performance.now();
   const { manifest } = pack;
@@ -162,21 +170,26 @@ export async function generate(pack: LoadedPack, source: FrameSource, options: G
   const sizes = clipSizes(manifest, source.info.durationSec);
   const cond = await clipConditioning(runner, manifest, sizes, source, options, hooks);
   const windows = planWindows({ totalSamples: sizes.samples, sampleRate: manifest.sampleRate, hop: manifest.latent.hop, ...manifest.sampler });
-  const output = Array.from({ length: manifest.channels }, () => new Float32Array(sizes.samples));
+  let output: Float32Array[] = Array.from({ length: manifest.channels }, () => new Float32Array(sizes.samples));
   const ctx: WindowContext = { runner, manifest, cond, sizes, settings, prng: new Prng(settings.seed), windows: windows.length, hooks };
   const params = { ...manifest.latent, sampleRate: manifest.sampleRate };
+  let decoderMs = 0;
   for (const window of windows) {
     const { latent, frames } = await denoiseWindow(ctx, window);
     if (hooks.signal?.aborted) throw abortError(hooks.signal);
     const seed = settings.seed + window.index * manifest.channels;
-    mixWindow(output, window, latentToAudio(latent, frames, manifest.channels, params, manifest.decoder.iterations, window.lengthSamples, seed));
+    const decodeStartMs = performance.now();
+    const audio = latentToAudio(latent, frames, manifest.channels, params, manifest.decoder.iterations, window.lengthSamples, seed);
+    decoderMs += performance.now() - decodeStartMs;
+    mixWindow(output, window, audio);
     hooks.onProgress?.({ stage: 'decode-audio', done: window.index + 1, total: windows.length });
   }
+  if (options.targetCurveLufs) output = shapeToTarget(output, options.targetCurveLufs, manifest);
   return {
     sampleRate: manifest.sampleRate,
     channels: output,
     predictedCurveLufs: loudnessToCurveLufs(cond.predictedLoudness, manifest.channels, sizes, manifest.loudness),
     unknownWords: cond.unknownWords,
-    timings: { totalMs: performance.now() - startedMs, sessionRunMs: runner.sessionRunMs },
+    timings: { totalMs: performance.now() - startedMs, sessionRunMs: runner.sessionRunMs, decoderMs },
   };
 }

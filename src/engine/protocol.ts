@@ -59,7 +59,8 @@ export interface GenerateResult {
   predictedCurveLufs: number[][];
   /** Prompt words the pack's tag vocabulary could not map; shown to the user. */
   unknownWords: string[];
-  timings: { totalMs: number; sessionRunMs: number };
+  /** totalMs: the whole generate(); sessionRunMs: inside ONNX session.run; decoderMs: Griffin-Lim (src/dsp). */
+  timings: { totalMs: number; sessionRunMs: number; decoderMs: number };
 }
 
 export type Response =

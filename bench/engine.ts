@@ -1,0 +1,87 @@
+/**
+ * Engine benchmark on the CLI path (onnxruntime-node, pack folder, real ffmpeg-made MP4), printing JSON:
+ * - overhead = total generate() time / Σ session.run time (goal ≤ 1.05): what the engine adds around the model;
+ *   also reported without the Griffin-Lim decoder, which is DSP work rather than engine glue;
+ * - seconds to generate `--duration` (default 60) seconds of audio at the pack's default steps (goal ≤ 30 s with
+ *   foley-tiny).
+ * Usage: npx tsx bench/engine.ts [--duration 60] [--pack public/models/foley-tiny] [--steps n]
+ */
+import { existsSync, openAsBlob } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { makeVideo } from '../e2e/fixtures';
+import { parseArgs } from '../src/cli/args';
+import { generate } from '../src/engine/generate';
+import { createNodeAdapter } from '../src/engine/ort-node';
+import { loadPack } from '../src/engine/pack-loader';
+import { directoryPackSource } from '../src/engine/pack-source-node';
+import type { Progress } from '../src/engine/protocol';
+import { installNodeWebCodecs } from '../src/media/node-webcodecs';
+import { openVideo } from '../src/media/video-source';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+function defaultPack(): string {
+  const tiny = path.join(ROOT, 'public/models/foley-tiny');
+  return existsSync(path.join(tiny, 'manifest.json')) ? tiny : path.join(ROOT, 'public/models/foley-test');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs(process.argv.slice(2), [
+    { name: 'duration', kind: 'number', description: 'clip length, s' },
+    { name: 'pack', kind: 'string', description: 'pack folder' },
+    { name: 'steps', kind: 'integer', description: 'denoising steps' },
+  ]);
+  const durationSec = (values.duration as number | undefined) ?? 60;
+  const packDir = path.resolve((values.pack as string | undefined) ?? defaultPack());
+  const scratch = await mkdtemp(path.join(tmpdir(), 'foley-bench-'));
+  try {
+    const clip = await makeVideo({ path: path.join(scratch, 'clip.mp4'), durationSec, width: 320, height: 240, fps: 30, codec: 'h264', container: 'mp4', motion: 'moving-box' });
+    installNodeWebCodecs();
+    const loadStartMs = performance.now();
+    const pack = await loadPack(directoryPackSource(packDir), { backends: ['cpu'], createAdapter: createNodeAdapter });
+    const loadMs = performance.now() - loadStartMs;
+    const video = await openVideo(await openAsBlob(clip));
+    const startMs = performance.now();
+    const stageEndMs: Partial<Record<Progress['stage'], number>> = {};
+    let windows = 0;
+    const result = await generate(pack, video, { seed: 0, steps: values.steps as number | undefined }, {
+      onProgress: (p) => {
+        stageEndMs[p.stage] = performance.now() - startMs;
+        if (p.stage === 'denoise') windows = p.windows;
+      },
+    });
+    video.close();
+    await pack.dispose();
+    const { totalMs, sessionRunMs, decoderMs } = result.timings;
+    console.log(
+      JSON.stringify(
+        {
+          pack: pack.manifest.id,
+          purpose: pack.manifest.purpose,
+          backend: pack.backend,
+          durationSec,
+          steps: (values.steps as number | undefined) ?? pack.manifest.sampler.steps,
+          windows,
+          packLoadSec: loadMs / 1000,
+          generateSec: totalMs / 1000,
+          sessionRunSec: sessionRunMs / 1000,
+          griffinLimSec: decoderMs / 1000,
+          videoAndConditioningSec: (stageEndMs.encode ?? 0) / 1000,
+          overhead: totalMs / sessionRunMs,
+          overheadWithoutGriffinLim: (totalMs - decoderMs) / sessionRunMs,
+          realtimeFactor: totalMs / 1000 / durationSec,
+          goals: { overhead: 1.05, generateSecFor60s: 30 },
+          outputSamples: result.channels[0]!.length,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();
