@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TruePeakState, truePeakDbtp, truePeakEnvelope, truePeakPerChannel } from './true-peak';
+import { TruePeakState, limitTruePeak, truePeakDbtp, truePeakEnvelope, truePeakLimiterGain, truePeakPerChannel } from './true-peak';
 
 function sine(length: number, cyclesPerSample: number, amplitude: number, phaseRad: number): Float32Array {
   return Float32Array.from({ length }, (_, i) => amplitude * Math.sin(2 * Math.PI * cyclesPerSample * i + phaseRad));
@@ -52,5 +52,27 @@ describe('true peak', () => {
       max = Math.max(max, env[i]);
     }
     expect(max).toBeCloseTo(truePeakPerChannel([x])[0], 6);
+  });
+});
+
+describe('true-peak limiter', () => {
+  const sampleRate = 48000;
+  const burst = Float32Array.from({ length: sampleRate }, (_, n) => Math.sin(n * 0.3) * (n > 20000 && n < 21000 ? 1.5 : 0.2));
+
+  it('holds the ceiling and leaves audio far from the peak untouched', () => {
+    const [out] = limitTruePeak([burst], sampleRate, { ceilingDbtp: -1 });
+    expect(truePeakDbtp([out])).toBeLessThanOrEqual(-1 + 1e-6);
+    expect(out[5000]).toBe(burst[5000]);
+    expect(Math.abs(out[47000] / burst[47000] - 1)).toBeLessThan(0.01); // recovered after the 80 ms release
+  });
+
+  it('ramps the gain smoothly (no steps) and starts before the peak', () => {
+    const gain = truePeakLimiterGain([burst], sampleRate, { ceilingDbtp: -1, lookAheadSec: 0.005 });
+    let largestStep = 0;
+    for (let i = 1; i < gain.length; i++) largestStep = Math.max(largestStep, Math.abs(gain[i] - gain[i - 1]));
+    const depth = 1 - Math.min(...gain);
+    expect(largestStep).toBeLessThanOrEqual(depth / 480 + 1e-6); // a linear ramp over 2 × 5 ms
+    expect(gain[20000 - 200]).toBeLessThan(1);
+    for (const g of gain) expect(g).toBeLessThanOrEqual(1);
   });
 });

@@ -169,9 +169,10 @@ export function truePeakDbtp(channels: Float32Array[]): number {
 
 /**
  * Per-sample true-peak envelope of one channel: env[n] = max(|x[n]|, |y| at the 3 interpolated points between
- * x[n] and x[n+1]). Used by the look-ahead limiter to know where a gain must act.
+ * x[n] and x[n+1]). Used by the look-ahead limiter to know where a gain must act. Blocks whose bound
+ * (Σ|h|·max|x|) is at most `exactAbove` get env[n] = |x[n]| instead: cheap, and still ≤ `exactAbove` there.
  */
-export function truePeakEnvelope(channel: Float32Array): Float32Array {
+export function truePeakEnvelope(channel: Float32Array, exactAbove = 0): Float32Array {
   const n = channel.length;
   const delay = TAPS_PER_PHASE / 2;
   const padded = new Float64Array(n + TAPS_PER_PHASE * 2);
@@ -180,16 +181,104 @@ export function truePeakEnvelope(channel: Float32Array): Float32Array {
     padded[TAPS_PER_PHASE + i] = x - x === 0 ? x : 0;
   }
   const env = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    // Phase p at buffer index m sits at input time m − 5.875 + p/4, so m = i + 6 covers i + 1/8 … i + 7/8.
-    const m = TAPS_PER_PHASE + i + delay;
-    let a = Math.abs(padded[TAPS_PER_PHASE + i]);
-    for (const phase of PHASES) {
-      let y = 0;
-      for (let k = 0; k < TAPS_PER_PHASE; k++) y += phase[k] * padded[m - k];
-      a = Math.max(a, Math.abs(y));
+  for (let blockStart = 0; blockStart < n; blockStart += BLOCK_SAMPLES) {
+    const blockEnd = Math.min(n, blockStart + BLOCK_SAMPLES);
+    let localMax = 0;
+    for (let m = blockStart - delay; m < blockEnd + delay; m++) localMax = Math.max(localMax, Math.abs(padded[TAPS_PER_PHASE + m]));
+    const exact = localMax * MAX_PHASE_L1 > exactAbove;
+    for (let i = blockStart; i < blockEnd; i++) {
+      let a = Math.abs(padded[TAPS_PER_PHASE + i]);
+      // Phase p at buffer index m sits at input time m − 5.875 + p/4, so m = i + 6 covers i + 1/8 … i + 7/8.
+      const m = TAPS_PER_PHASE + i + delay;
+      for (let p = 0; exact && p < TRUE_PEAK_OVERSAMPLING; p++) {
+        const phase = PHASES[p];
+        let y = 0;
+        for (let k = 0; k < TAPS_PER_PHASE; k++) y += phase[k] * padded[m - k];
+        a = Math.max(a, Math.abs(y));
+      }
+      env[i] = a;
     }
-    env[i] = a;
   }
   return env;
+}
+
+export interface TruePeakLimiterOptions {
+  /** Highest allowed true peak, dBTP (EBU R 128 delivery: −1). */
+  ceilingDbtp: number;
+  /** How far ahead the gain starts to fall before a peak, seconds; the attack ramp is twice this. Default 5 ms. */
+  lookAheadSec?: number;
+  /** Time constant of the gain's recovery after a peak, seconds. Default 80 ms. */
+  releaseSec?: number;
+}
+
+/** Sliding minimum over [n − radius, n + radius] (monotonic deque, O(n)). */
+function slidingMin(values: Float32Array, radius: number): Float32Array {
+  const n = values.length;
+  const out = new Float32Array(n);
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  for (let i = 0; i < n + radius; i++) {
+    if (i < n) {
+      while (tail > head && values[queue[tail - 1]] >= values[i]) tail--;
+      queue[tail++] = i;
+    }
+    const centre = i - radius;
+    if (centre < 0) continue;
+    while (queue[head] < centre - radius) head++;
+    out[centre] = values[queue[head]];
+  }
+  return out;
+}
+
+/** Boxcar mean over [n − radius, n + radius], the window shrinking at the ends. */
+function slidingMean(values: Float32Array, radius: number): Float32Array {
+  const n = values.length;
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + values[i];
+  return Float32Array.from({ length: n }, (_, i) => {
+    const from = Math.max(0, i - radius);
+    const to = Math.min(n, i + radius + 1);
+    return (prefix[to] - prefix[from]) / (to - from);
+  });
+}
+
+/**
+ * The per-sample gain (linear, ≤ 1, shared by all channels so the image does not move) that keeps every
+ * channel's true-peak envelope under the ceiling. The minimum of the required gain over ±look-ahead, averaged
+ * over ±look-ahead, is never above the required gain at any sample (every term of the mean is a minimum over
+ * a window containing that sample), and is smooth: linear ramps instead of steps, so no clicks.
+ */
+export function truePeakLimiterGain(channels: readonly Float32Array[], sampleRate: number, options: TruePeakLimiterOptions): Float32Array {
+  const { ceilingDbtp, lookAheadSec = 0.005, releaseSec = 0.08 } = options;
+  const length = channels.length === 0 ? 0 : Math.min(...channels.map((c) => c.length));
+  const ceiling = 10 ** (ceilingDbtp / 20);
+  const required = new Float32Array(length).fill(1);
+  for (const channel of channels) {
+    const envelope = truePeakEnvelope(channel.subarray(0, length), ceiling);
+    for (let i = 0; i < length; i++) if (envelope[i] > ceiling) required[i] = Math.min(required[i], ceiling / envelope[i]);
+  }
+  const radius = Math.max(1, Math.round(lookAheadSec * sampleRate));
+  const gain = slidingMean(slidingMin(required, radius), radius);
+  const recovery = 1 - Math.exp(-1 / Math.max(1, releaseSec * sampleRate));
+  for (let i = 1; i < length; i++) gain[i] = Math.min(gain[i], gain[i - 1] + (1 - gain[i - 1]) * recovery);
+  return gain;
+}
+
+/**
+ * Applies a look-ahead true-peak limiter. Changing the gain changes the interpolated peaks slightly, so it
+ * re-measures and repeats (at most 4 passes); a final static trim guarantees the ceiling.
+ */
+export function limitTruePeak(channels: readonly Float32Array[], sampleRate: number, options: TruePeakLimiterOptions): Float32Array[] {
+  let out = channels.map((c) => c.slice());
+  for (let pass = 0; pass < 4 && truePeakDbtp(out) > options.ceilingDbtp; pass++) {
+    const gain = truePeakLimiterGain(out, sampleRate, options);
+    out = out.map((c) => c.map((v, i) => v * gain[i]));
+  }
+  const excessDb = truePeakDbtp(out) - options.ceilingDbtp;
+  if (excessDb > 0) {
+    const trim = 10 ** (-(excessDb + 0.01) / 20);
+    out = out.map((c) => c.map((v) => v * trim));
+  }
+  return out;
 }
