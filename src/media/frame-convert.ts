@@ -1,8 +1,9 @@
 /**
  * Decoded VideoFrame → RGB planar CHW float32 in [0, 1] at the requested size (stretched, aspect not kept).
  * Browser: OffscreenCanvas drawImage scales on the GPU, getImageData reads RGBA back.
- * Node (no canvas): VideoFrame.copyTo converts to RGBA, then an area (box-filter) resize on the CPU, which
- * averages every covered source pixel so downscaling does not alias.
+ * Node (no canvas): VideoFrame.copyTo, then an area (box-filter) resize on the CPU, which averages every covered
+ * source pixel so downscaling does not alias. I420 frames are resized per plane and converted to RGB at the target
+ * size (cheap); other formats are converted to RGBA by copyTo first.
  */
 
 interface AxisWeights {
@@ -35,6 +36,45 @@ export function areaWeights(srcSize: number, dstSize: number): AxisWeights {
   return { offsets, index: Int32Array.from(index), weight: Float32Array.from(weight) };
 }
 
+/** One 8-bit channel inside a buffer: `step` bytes between neighbours in a row (1 for planar, 4 for RGBA). */
+export interface PlaneView {
+  data: Uint8Array | Uint8ClampedArray;
+  offset: number;
+  strideBytes: number;
+  step: number;
+  width: number;
+  height: number;
+}
+
+/** Area-resizes one channel to dstWidth×dstHeight; output values stay in 0..255. */
+export function areaResizePlane(src: PlaneView, dstWidth: number, dstHeight: number): Float32Array {
+  const wx = areaWeights(src.width, dstWidth);
+  const wy = areaWeights(src.height, dstHeight);
+  const { data, offset, strideBytes, step } = src;
+  const xOffsets = wx.offsets, xIndex = wx.index, xWeight = wx.weight;
+  // Horizontal pass first: it shrinks every row before the vertical pass touches it.
+  const rows = new Float32Array(src.height * dstWidth);
+  for (let y = 0; y < src.height; y++) {
+    const rowStart = offset + y * strideBytes;
+    const outRow = y * dstWidth;
+    for (let dx = 0; dx < dstWidth; dx++) {
+      let acc = 0;
+      for (let k = xOffsets[dx], end = xOffsets[dx + 1]; k < end; k++) acc += data[rowStart + xIndex[k] * step] * xWeight[k];
+      rows[outRow + dx] = acc;
+    }
+  }
+  const out = new Float32Array(dstWidth * dstHeight);
+  for (let dy = 0; dy < dstHeight; dy++) {
+    const outRow = dy * dstWidth;
+    for (let k = wy.offsets[dy], end = wy.offsets[dy + 1]; k < end; k++) {
+      const w = wy.weight[k];
+      const inRow = wy.index[k] * dstWidth;
+      for (let dx = 0; dx < dstWidth; dx++) out[outRow + dx] += rows[inRow + dx] * w;
+    }
+  }
+  return out;
+}
+
 export interface RgbaImage {
   data: Uint8Array | Uint8ClampedArray;
   width: number;
@@ -45,42 +85,46 @@ export interface RgbaImage {
 
 /** Area-resizes an RGBA image to dstWidth×dstHeight and returns RGB planar CHW float32 in [0, 1]. */
 export function areaResizeRgbaToChw(src: RgbaImage, dstWidth: number, dstHeight: number): Float32Array {
-  const wx = areaWeights(src.width, dstWidth);
-  const wy = areaWeights(src.height, dstHeight);
-  // Horizontal pass: (srcHeight, dstWidth, 3) in 0..255.
-  const rows = new Float32Array(src.height * dstWidth * 3);
-  for (let y = 0; y < src.height; y++) {
-    const rowStart = y * src.strideBytes;
-    for (let dx = 0; dx < dstWidth; dx++) {
-      let r = 0, g = 0, b = 0;
-      for (let k = wx.offsets[dx]; k < wx.offsets[dx + 1]; k++) {
-        const p = rowStart + wx.index[k] * 4;
-        const w = wx.weight[k];
-        r += src.data[p] * w;
-        g += src.data[p + 1] * w;
-        b += src.data[p + 2] * w;
-      }
-      const o = (y * dstWidth + dx) * 3;
-      rows[o] = r;
-      rows[o + 1] = g;
-      rows[o + 2] = b;
-    }
-  }
-  // Vertical pass straight into CHW planes, scaled to [0, 1].
   const plane = dstWidth * dstHeight;
   const out = new Float32Array(3 * plane);
-  for (let dy = 0; dy < dstHeight; dy++) {
-    for (let k = wy.offsets[dy]; k < wy.offsets[dy + 1]; k++) {
-      const w = wy.weight[k] / 255;
-      const rowBase = wy.index[k] * dstWidth * 3;
-      for (let dx = 0; dx < dstWidth; dx++) {
-        const s = rowBase + dx * 3;
-        const o = dy * dstWidth + dx;
-        out[o] += rows[s] * w;
-        out[plane + o] += rows[s + 1] * w;
-        out[2 * plane + o] += rows[s + 2] * w;
-      }
-    }
+  for (let c = 0; c < 3; c++) {
+    const resized = areaResizePlane({ ...src, offset: c, step: 4 }, dstWidth, dstHeight);
+    for (let i = 0; i < plane; i++) out[c * plane + i] = resized[i] / 255;
+  }
+  return out;
+}
+
+/** Y′CbCr → R′G′B′ coefficients [crToR, cbToG, crToG, cbToB] (ITU-R BT.601 / BT.709, from Kr and Kb). */
+function yuvCoefficients(matrix: 'bt601' | 'bt709'): [number, number, number, number] {
+  const [kr, kb] = matrix === 'bt709' ? [0.2126, 0.0722] : [0.299, 0.114];
+  const kg = 1 - kr - kb;
+  return [2 * (1 - kr), (2 * kb * (1 - kb)) / kg, (2 * kr * (1 - kr)) / kg, 2 * (1 - kb)];
+}
+
+export interface YuvPlanes {
+  y: Float32Array;
+  u: Float32Array;
+  v: Float32Array;
+  matrix: 'bt601' | 'bt709';
+  fullRange: boolean;
+}
+
+/** Same-size Y, Cb, Cr planes (0..255) → RGB planar CHW float32 in [0, 1]. */
+export function yuvToRgbChw(p: YuvPlanes, width: number, height: number): Float32Array {
+  const plane = width * height;
+  const out = new Float32Array(3 * plane);
+  const [rv, gu, gv, bu] = yuvCoefficients(p.matrix);
+  // Limited ("TV") range puts luma on 16..235 and chroma on 16..240 (BT.601 §2.5.3).
+  const yScale = p.fullRange ? 1 / 255 : 1 / 219;
+  const yBias = p.fullRange ? 0 : 16;
+  const cScale = p.fullRange ? 1 / 255 : 1 / 224;
+  for (let i = 0; i < plane; i++) {
+    const y = (p.y[i] - yBias) * yScale;
+    const u = (p.u[i] - 128) * cScale;
+    const v = (p.v[i] - 128) * cScale;
+    out[i] = Math.min(1, Math.max(0, y + rv * v));
+    out[plane + i] = Math.min(1, Math.max(0, y - gu * u - gv * v));
+    out[2 * plane + i] = Math.min(1, Math.max(0, y + bu * u));
   }
   return out;
 }
@@ -111,16 +155,41 @@ function canvasConverter(width: number, height: number): FrameConverter {
   };
 }
 
+/** Untagged streams: HD and larger are BT.709, smaller ones BT.601 — the convention players (and Chromium) follow. */
+function matrixOf(frame: VideoFrame): 'bt601' | 'bt709' {
+  const m = frame.colorSpace?.matrix;
+  if (m === 'bt709') return 'bt709';
+  if (m === 'bt470bg' || m === 'smpte170m') return 'bt601';
+  return frame.displayHeight >= 720 ? 'bt709' : 'bt601';
+}
+
+/** I420 (the usual decoder output): resize Y, U and V at their own sizes, convert to RGB only at the target size. */
+async function i420ToChw(frame: VideoFrame, width: number, height: number): Promise<Float32Array> {
+  const data = new Uint8Array(frame.allocationSize());
+  const layout = await frame.copyTo(data);
+  const { width: w, height: h } = frame.visibleRect ?? { width: frame.displayWidth, height: frame.displayHeight };
+  const cw = Math.ceil(w / 2), ch = Math.ceil(h / 2);
+  const plane = (i: number, pw: number, ph: number) => areaResizePlane(
+    { data, offset: layout[i].offset, strideBytes: layout[i].stride, step: 1, width: pw, height: ph }, width, height,
+  );
+  return yuvToRgbChw(
+    { y: plane(0, w, h), u: plane(1, cw, ch), v: plane(2, cw, ch), matrix: matrixOf(frame), fullRange: frame.colorSpace?.fullRange === true },
+    width, height,
+  );
+}
+
+async function rgbaToChwResized(frame: VideoFrame, width: number, height: number): Promise<Float32Array> {
+  const options = { format: 'RGBA' } as VideoFrameCopyToOptions;
+  const data = new Uint8Array(frame.allocationSize(options));
+  const layout = await frame.copyTo(data, options);
+  // copyTo copies the visible rectangle (WebCodecs §9.4.5), so its size, not the coded size, is the image size.
+  const { width: srcWidth, height: srcHeight } = frame.visibleRect ?? { width: frame.displayWidth, height: frame.displayHeight };
+  const strideBytes = layout[0]?.stride ?? srcWidth * 4;
+  return areaResizeRgbaToChw({ data, width: srcWidth, height: srcHeight, strideBytes }, width, height);
+}
+
 function cpuConverter(width: number, height: number): FrameConverter {
-  return async (frame) => {
-    const options = { format: 'RGBA' } as VideoFrameCopyToOptions;
-    const data = new Uint8Array(frame.allocationSize(options));
-    const layout = await frame.copyTo(data, options);
-    // copyTo copies the visible rectangle (WebCodecs §9.4.5), so its size, not the coded size, is the image size.
-    const { width: srcWidth, height: srcHeight } = frame.visibleRect ?? { width: frame.displayWidth, height: frame.displayHeight };
-    const strideBytes = layout[0]?.stride ?? srcWidth * 4;
-    return areaResizeRgbaToChw({ data, width: srcWidth, height: srcHeight, strideBytes }, width, height);
-  };
+  return (frame) => (frame.format === 'I420' ? i420ToChw(frame, width, height) : rgbaToChwResized(frame, width, height));
 }
 
 /** Picks the GPU canvas path when the runtime has OffscreenCanvas, the CPU path otherwise. */
