@@ -25,6 +25,7 @@ tags, events, prompt offset/length, scene kind, category, files used).
   recording of the same category (preferring shared tags) — never the excerpt in 'audio'
 - 'loudness_lufs' float32 [2, P] (`loudness.momentary_curve` of 'audio', P = ceil(duration · 6))
 - 'event_times' float32 [E] seconds, ascending; 'event_strengths' float32 [E] (0..1); 'scene' str; 'category' str
+Batch with `collate` (pads token ids, prompts and events; see its docstring) in a torch DataLoader.
 """
 
 from __future__ import annotations
@@ -379,6 +380,39 @@ def _to_torch(item: dict) -> dict:
     import torch
 
     return {k: torch.from_numpy(v) if isinstance(v, np.ndarray) else v for k, v in item.items()}
+
+
+def collate(items: list[dict]) -> dict:
+    """torch DataLoader collate for SynthDataset items of one clip duration.
+
+    Stacks frames [B, T, 3, 64, 64], audio [B, 2, N], loudness_lufs [B, 2, P]; pads token_ids with 0 (`<pad>`)
+    to [B, K]; prompt_audio to [B, 2, M] zeros with prompt_lengths [B] (0 = no prompt); event_times and
+    event_strengths to [B, E] with -1 and event_counts [B]; tags/scene/category stay lists.
+    """
+    import torch
+
+    def pad(seqs: list, value: float, dtype) -> torch.Tensor:
+        width = max([s.shape[-1] for s in seqs] + [1])
+        out = torch.full((len(seqs), *seqs[0].shape[:-1], width), value, dtype=dtype)
+        for i, s in enumerate(seqs):
+            out[i, ..., : s.shape[-1]] = s
+        return out
+
+    prompts = [it['prompt_audio'] if it['prompt_audio'] is not None else torch.zeros(2, 0) for it in items]
+    return {
+        'frames': torch.stack([it['frames'] for it in items]),
+        'audio': torch.stack([it['audio'] for it in items]),
+        'loudness_lufs': torch.stack([it['loudness_lufs'] for it in items]),
+        'token_ids': pad([it['token_ids'] for it in items], tags.PAD_ID, torch.int64),
+        'prompt_audio': pad(prompts, 0.0, torch.float32),
+        'prompt_lengths': torch.tensor([p.shape[-1] for p in prompts], dtype=torch.int64),
+        'event_times': pad([it['event_times'] for it in items], -1.0, torch.float32),
+        'event_strengths': pad([it['event_strengths'] for it in items], -1.0, torch.float32),
+        'event_counts': torch.tensor([it['event_times'].shape[0] for it in items], dtype=torch.int64),
+        'tags': [it['tags'] for it in items],
+        'scene': [it['scene'] for it in items],
+        'category': [it['category'] for it in items],
+    }
 
 
 def main() -> None:

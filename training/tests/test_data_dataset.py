@@ -122,8 +122,17 @@ def test_shard_round_trip_matches_documented_dict(corpus_dir, tmp_path):
 def test_torch_items(corpus_dir, tmp_path):
     torch = pytest.importorskip('torch')
     dataset.write_shard(dataset.Corpus(corpus_dir, 'train'), tmp_path / 'train', 0, 2, 0, 'train', 1.0)
-    item = dataset.SynthDataset(tmp_path, 'train')[0]
+    data = dataset.SynthDataset(tmp_path, 'train')
+    item = data[0]
     assert item['frames'].dtype == torch.float32 and item['token_ids'].dtype == torch.int64
+    batch = dataset.collate([data[0], data[1]])
+    assert batch['frames'].shape == (2, 24, 3, 64, 64) and batch['audio'].shape == (2, 2, SR)
+    assert batch['token_ids'].shape[0] == 2 and batch['token_ids'].dtype == torch.int64
+    for b in range(2):
+        k = data[b]['token_ids'].shape[0]
+        assert torch.equal(batch['token_ids'][b, :k], data[b]['token_ids']) and not batch['token_ids'][b, k:].any()
+        assert batch['event_counts'][b] == data[b]['event_times'].shape[0]
+        assert batch['prompt_lengths'][b] == (0 if data[b]['prompt_audio'] is None else data[b]['prompt_audio'].shape[1])
 
 
 def test_missing_split_is_a_clear_error(corpus_dir, tmp_path):
