@@ -14,14 +14,16 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPONENT_NAMES } from '../src/engine/manifest';
+import { makeVideo } from './fixtures';
 
 const ROOT = path.resolve(__dirname, '..');
 const PACK_DIR = path.join(ROOT, 'public/models/foley-test');
 const ORT_DIR = path.join(ROOT, 'node_modules/onnxruntime-web/dist');
 
-interface ParityReport {
+interface TaskReport {
   backend?: string;
   results?: { component: string; maxAbsError: number; tolerance: number }[];
+  generated?: { samples: number[]; finite: boolean; durationSec: number; velocityLocations: string[] };
   error?: string;
 }
 
@@ -34,19 +36,42 @@ import { createWebAdapter } from ${engine('ort-web')};
 import { loadPack } from ${engine('pack-loader')};
 import { httpPackSource } from ${engine('pack-source')};
 import { loadReference, runReference } from ${engine('reference')};
+import { generate } from ${engine('generate')};
+import { openVideo } from ${JSON.stringify(path.relative(dir, path.join(ROOT, 'src/media/video-source')).split(path.sep).join('/'))};
+
+async function parity(pack, source) {
+  const results = [];
+  for (const component of COMPONENT_NAMES) {
+    const reference = await loadReference(source, pack.manifest, component);
+    if (reference) results.push(await runReference(pack, component, reference));
+  }
+  return { results };
+}
+
+async function generateClip(pack) {
+  const video = await openVideo(await (await fetch('/clip.mp4')).blob());
+  const locations = new Set();
+  const dit = pack.sessions.dit;
+  const run = dit.run.bind(dit);
+  dit.run = async (feeds) => {
+    const outputs = await run(feeds);
+    locations.add(outputs.velocity.location);
+    return outputs;
+  };
+  const result = await generate(pack, video, { seed: 1, steps: 3 });
+  video.close();
+  const finite = result.channels.every((c) => c.every(Number.isFinite));
+  return { generated: { samples: result.channels.map((c) => c.length), finite, durationSec: video.info.durationSec, velocityLocations: [...locations] } };
+}
 
 self.onmessage = async (event) => {
   try {
     env.wasmPaths = new URL('/ort/', self.location.href).href;
     const source = httpPackSource(new URL('/models/foley-test/', self.location.href).href);
     const pack = await loadPack(source, { backends: [event.data.backend], createAdapter: createWebAdapter });
-    const results = [];
-    for (const component of COMPONENT_NAMES) {
-      const reference = await loadReference(source, pack.manifest, component);
-      if (reference) results.push(await runReference(pack, component, reference));
-    }
+    const report = event.data.task === 'generate' ? await generateClip(pack) : await parity(pack, source);
     await pack.dispose();
-    self.postMessage({ backend: pack.backend, results });
+    self.postMessage({ backend: pack.backend, ...report });
   } catch (error) {
     self.postMessage({ error: error instanceof Error ? error.message : String(error) });
   }
@@ -56,11 +81,11 @@ self.onmessage = async (event) => {
 
 const HARNESS_MAIN = `
 const worker = new Worker(new URL('./parity-worker.ts', import.meta.url), { type: 'module' });
-window.runParity = (backend) =>
+window.runTask = (backend, task) =>
   new Promise((resolve) => {
     worker.onmessage = (event) => resolve(event.data);
     worker.onerror = (event) => resolve({ error: 'worker failed: ' + event.message });
-    worker.postMessage({ backend });
+    worker.postMessage({ backend, task });
   });
 `;
 
@@ -75,6 +100,7 @@ const MIME: Record<string, string> = {
 
 function resolveFile(url: string, distDir: string): string | null {
   const pathname = decodeURIComponent(new URL(url, 'http://x').pathname);
+  if (pathname === '/clip.mp4') return clipFile;
   const [dir, rest] = pathname.startsWith('/ort/')
     ? [ORT_DIR, pathname.slice(5)]
     : pathname.startsWith('/models/foley-test/')
@@ -99,6 +125,7 @@ function serve(distDir: string): Promise<Server> {
 }
 
 let scratch: string;
+let clipFile: string;
 let server: Server;
 let context: BrowserContext;
 let pageUrl: string;
@@ -111,6 +138,7 @@ beforeAll(async () => {
   await writeFile(path.join(src, 'main.ts'), HARNESS_MAIN);
   await writeFile(path.join(src, 'parity-worker.ts'), harnessWorker(src));
   await build({ root: src, configFile: false, logLevel: 'error', build: { outDir: path.join(scratch, 'dist'), emptyOutDir: true }, worker: { format: 'es' } });
+  clipFile = await makeVideo({ path: path.join(scratch, 'clip.mp4'), durationSec: 1.2, width: 96, height: 64, fps: 24, codec: 'h264', container: 'mp4', motion: 'moving-box' });
   server = await serve(path.join(scratch, 'dist'));
   pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   context = await chromium.launchPersistentContext(path.join(scratch, 'profile'), {
@@ -125,13 +153,21 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
+async function runTask(backend: string, task: 'parity' | 'generate'): Promise<TaskReport> {
+  const page = await context.newPage();
+  await page.goto(pageUrl);
+  const report = await page.evaluate(
+    ([b, t]) => (window as unknown as { runTask(b: string, t: string): Promise<TaskReport> }).runTask(b, t),
+    [backend, task] as const,
+  );
+  await page.close();
+  return report;
+}
+
 describe('engine parity in Chromium', () => {
   for (const backend of ['webgpu', 'wasm'] as const) {
     it(`runs every component's reference tensors within maxAbsError on ${backend}`, async () => {
-      const page = await context.newPage();
-      await page.goto(pageUrl);
-      const report = (await page.evaluate((b) => (window as unknown as { runParity(b: string): Promise<unknown> }).runParity(b), backend)) as ParityReport;
-      await page.close();
+      const report = await runTask(backend, 'parity');
       expect(report.error).toBeUndefined();
       expect(report.backend).toBe(backend);
       expect(report.results!.map((r) => r.component)).toEqual([...COMPONENT_NAMES]);
@@ -141,4 +177,14 @@ describe('engine parity in Chromium', () => {
       console.log(JSON.stringify({ backend, maxAbsError: Object.fromEntries(report.results!.map((r) => [r.component, r.maxAbsError])) }));
     });
   }
+
+  it('generate() runs a real MP4 end to end on WebGPU with the latents kept on the GPU between steps', async () => {
+    const report = await runTask('webgpu', 'generate');
+    expect(report.error).toBeUndefined();
+    expect(report.backend).toBe('webgpu');
+    const { samples, finite, durationSec, velocityLocations } = report.generated!;
+    expect(samples).toEqual([Math.round(durationSec * 44100), Math.round(durationSec * 44100)]);
+    expect(finite).toBe(true);
+    expect(velocityLocations).toEqual(['gpu-buffer']);
+  });
 });
