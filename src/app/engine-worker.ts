@@ -1,12 +1,4 @@
-/**
- * Creates the engine worker (src/engine/worker.ts, a module worker so it can import ORT as ESM).
- * The glob resolves to nothing while the engine has no worker yet; the app then says so instead of pretending.
- */
-
-const workerModules = import.meta.glob<new () => Worker>('../engine/worker.ts', { query: '?worker', import: 'default', eager: true });
-
+/** Creates the engine worker: a module worker so ORT loads as ESM; Vite bundles it from this URL. */
 export function createEngineWorker(): Worker {
-  const EngineWorker = Object.values(workerModules)[0];
-  if (!EngineWorker) throw new Error('this build has no engine worker (src/engine/worker.ts is missing)');
-  return new EngineWorker();
+  return new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module', name: 'foley-engine' });
 }

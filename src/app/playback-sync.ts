@@ -10,6 +10,8 @@ const MAX_DRIFT_SEC = 0.05;
 export interface PlaybackEvents {
   /** The video started or stopped on its own (ended, user controls, autoplay policy). */
   playingChanged: (playing: boolean) => void;
+  /** Generated audio started or stopped sounding. */
+  audioRunningChanged: (running: boolean) => void;
 }
 
 export interface PlayableTrack {
@@ -147,6 +149,7 @@ export class PlaybackSync {
     node.connect(context.destination);
     node.start(0, offsetSec);
     this.source = { node, startedAtSec: context.currentTime, offsetSec, rate };
+    this.events.audioRunningChanged(true);
   }
 
   private stopSource(): void {
@@ -154,5 +157,6 @@ export class PlaybackSync {
     this.source.node.stop();
     this.source.node.disconnect();
     this.source = null;
+    this.events.audioRunningChanged(false);
   }
 }

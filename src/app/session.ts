@@ -4,6 +4,8 @@
  */
 
 import type { Backend, GenerateOptions } from '../engine/protocol';
+import { normaliseLoudness } from '../dsp/loudness-normalise';
+import { encodeWav } from '../media/wav';
 import { CancelledError, EngineClient, type WorkerLike } from './engine-client';
 import { PlaybackSync } from './playback-sync';
 import type { Action } from './store/action';
@@ -35,7 +37,10 @@ function messageOf(error: unknown): string {
 
 export class Session {
   readonly manager = new ActionManager();
-  readonly playback = new PlaybackSync({ playingChanged: (playing) => this.manager.dispatch(actions.setPlaying, playing) });
+  readonly playback = new PlaybackSync({
+    playingChanged: (playing) => this.manager.dispatch(actions.setPlaying, playing),
+    audioRunningChanged: (running) => this.manager.dispatch(actions.setAudioRunning, running),
+  });
   private client: EngineClient | null = null;
   private readonly disposers: (() => void)[] = [
     this.manager.store.subscribe((state, previous) => {
@@ -95,8 +100,13 @@ export class Session {
     const { dispatch, state } = this.bound();
     const video = state.video;
     if (!this.client || state.engine.status !== 'ready' || !video || state.job) return;
-    const { prompt, seed, steps } = state.doc;
-    const options: GenerateOptions = { seed, ...(steps !== null ? { steps } : {}), ...(prompt.trim() ? { prompt } : {}) };
+    const { prompt, seed, steps, curve } = state.doc;
+    const options: GenerateOptions = {
+      seed,
+      ...(steps !== null ? { steps } : {}),
+      ...(prompt.trim() ? { prompt } : {}),
+      ...(curve?.enabled ? { targetCurveLufs: curve.lufs.map((values) => values.slice()) } : {}),
+    };
     const request = this.client.generate(options, (progress, etaSec) => dispatch(actions.generateProgress, { progress, etaSec }));
     dispatch(actions.generateStarted, request.id);
     request.promise.then(
@@ -106,6 +116,31 @@ export class Session {
         else dispatch(actions.generateFailed, `Generation failed: ${messageOf(error)}`);
       },
     );
+  }
+
+  /**
+   * Saves the generated track as a WAV file in the chosen format, loudness-normalised (with a −1 dBTP true-peak
+   * limit) when a target is set; PCM gets seeded TPDF dither.
+   */
+  downloadWav(): void {
+    const { result, video, view } = this.manager.state;
+    if (!result) return;
+    const { exportFormat: format, exportLoudnessLufs: targetLufs } = view;
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      const channels = targetLufs === null ? result.channels : normaliseLoudness(result.channels, result.sampleRate, { targetLufs }).channels;
+      bytes = encodeWav({ sampleRate: result.sampleRate, channels }, format, { dither: format !== 'float32', ditherSeed: result.seed }) as Uint8Array<ArrayBuffer>;
+    } catch (error) {
+      return this.manager.dispatch(actions.rejectInput, `Export failed: ${messageOf(error)}`);
+    }
+    const baseName = (video?.fileName ?? 'foley').replace(/\.[^.]+$/, '');
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([bytes], { type: 'audio/wav' }));
+    const loudnessTag = targetLufs === null ? '' : `${targetLufs}LUFS-`;
+    link.download = `${baseName}-foley-seed${result.seed}-${loudnessTag}${format}.wav`;
+    link.click();
+    // The download has started from the URL by the time a task has passed; keep memory bounded after that.
+    setTimeout(() => URL.revokeObjectURL(link.href), 0);
   }
 
   cancel(): void {

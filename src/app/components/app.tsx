@@ -3,6 +3,7 @@ import type { KeyStroke } from '../store/action';
 import { useAppState, useSession } from '../use-session';
 import { AudioLane } from './audio-lane';
 import { DropZone, EmptyStage, OpenVideoButton } from './drop-zone';
+import { ExportPanel } from './export-panel';
 import { GeneratePanel } from './generate-panel';
 import { NoticeBar } from './notice-bar';
 import { Timeline } from './timeline';
@@ -41,6 +42,7 @@ export function App() {
           <div className="stage">{hasVideo ? <VideoPreview /> : <EmptyStage />}</div>
           <aside className="side">
             <GeneratePanel />
+            {hasVideo && <ExportPanel />}
             {hasVideo && (
               <section className="panel">
                 <OpenVideoButton />

@@ -13,6 +13,7 @@ const PLAYED_COLOR = '#3c9c7c';
 export function AudioLane() {
   const session = useSession();
   const result = useAppState((state) => state.result);
+  const audioRunning = useAppState((state) => state.view.audioRunning);
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const video = session.playback.videoElement;
@@ -34,7 +35,15 @@ export function AudioLane() {
     return () => wavesurfer.destroy();
   }, [session, result]);
   return (
-    <div className="lane lane-audio" aria-label="Generated audio" data-testid="audio-lane" data-duration-sec={result?.durationSec} data-samples={result?.channels[0]?.length}>
+    <div
+      className="lane lane-audio"
+      aria-label="Generated audio"
+      data-testid="audio-lane"
+      data-duration-sec={result?.durationSec}
+      data-samples={result?.channels[0]?.length}
+      data-sample-rate={result?.sampleRate}
+      data-audio={audioRunning ? 'running' : 'stopped'}
+    >
       <span className="lane-label">Generated audio{result ? ` · seed ${result.seed} · ${result.channels.length === 2 ? 'stereo' : 'mono'} ${result.sampleRate / 1000} kHz` : ''}</span>
       {result ? <div ref={container} className="waveform" data-testid="waveform" /> : <div className="lane-empty">Generate to hear and see the sound here.</div>}
     </div>

@@ -43,7 +43,9 @@ export const openStarted = defineAction<{ fileName: string; requestId: number }>
 export const videoOpened = defineAction<LoadedVideo>({
   name: 'videoOpened',
   label: 'Video opened',
-  perform: (state, video) => skip({ ...state, video, opening: null, result: null, view: { ...state.view, playing: false } }),
+  // A curve is drawn against one video's timeline; a new video starts without one.
+  perform: (state, video) =>
+    skip({ ...state, video, opening: null, result: null, doc: { ...state.doc, curve: null }, view: { ...state.view, playing: false } }),
 });
 
 export const openFailed = defineAction<string>({
@@ -138,6 +140,12 @@ function zoomed(state: AppState, factor: number): AppState {
   return { ...state, view: { ...state.view, pxPerSec } };
 }
 
+export const setAudioRunning = defineAction<boolean>({
+  name: 'setAudioRunning',
+  label: 'Generated audio sounding',
+  perform: (state, audioRunning) => skip(state.view.audioRunning === audioRunning ? state : { ...state, view: { ...state.view, audioRunning } }),
+});
+
 /** Fits the whole video into the visible timeline width; runs when a video opens. */
 export const fitZoom = defineAction<{ durationSec: number; widthPx: number }>({
   name: 'fitZoom',
@@ -157,6 +165,12 @@ export const zoomOut = defineAction({
   label: 'Zoom out',
   keyTest: (stroke) => stroke.key === '-' && plainKey(stroke),
   perform: (state) => skip(zoomed(state, 1 / 1.5)),
+});
+
+export const setExportLoudness = defineAction<number | null>({
+  name: 'setExportLoudness',
+  label: 'Export loudness',
+  perform: (state, exportLoudnessLufs) => skip({ ...state, view: { ...state.view, exportLoudnessLufs } }),
 });
 
 export const setExportFormat = defineAction<WavFormat>({

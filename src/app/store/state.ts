@@ -3,6 +3,7 @@
  */
 
 import type { Backend, GenerateResult, PackInfo, Progress, VideoInfo } from '../../engine/protocol';
+import type { TargetCurve } from './curve';
 
 export type WavFormat = 'pcm16' | 'pcm24' | 'float32';
 
@@ -48,13 +49,19 @@ export interface ProjectDoc {
   seed: number;
   /** null = the pack's default step count. */
   steps: number | null;
+  /** The target-loudness curve; null until the user asks for one. */
+  curve: TargetCurve | null;
 }
 
 export interface ViewState {
   /** Timeline zoom. */
   pxPerSec: number;
   playing: boolean;
+  /** The generated track is sounding (follows the video through PlaybackSync). */
+  audioRunning: boolean;
   exportFormat: WavFormat;
+  /** Integrated-loudness target applied on export, LUFS; null exports the track as generated. */
+  exportLoudnessLufs: number | null;
 }
 
 export interface AppState {
@@ -79,6 +86,6 @@ export const initialState: AppState = {
   job: null,
   result: null,
   notice: null,
-  doc: { prompt: '', seed: 1, steps: null },
-  view: { pxPerSec: 80, playing: false, exportFormat: 'pcm16' },
+  doc: { prompt: '', seed: 1, steps: null, curve: null },
+  view: { pxPerSec: 80, playing: false, audioRunning: false, exportFormat: 'pcm16', exportLoudnessLufs: null },
 };
