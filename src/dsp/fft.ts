@@ -12,12 +12,15 @@ function assertPowerOfTwo(n: number, what: string): void {
   }
 }
 
-/** In-place complex FFT of one power-of-two size on split real/imaginary arrays. */
+/**
+ * In-place complex FFT of one power-of-two size on split real/imaginary arrays: iterative decimation in time,
+ * with radix-2 stages fused in pairs (radix-2², Despain 1974) so each pass over the data does two stages.
+ */
 export class ComplexFft {
   readonly size: number;
   /** Index pairs (i, j), i < j, to swap for the bit-reversal permutation. */
   private readonly swaps: Uint32Array;
-  /** Twiddles of stage s (butterfly span 2h) at offset h − 1: cos/sin(−2πj / 2h), j < h. Stages of span ≤ 4 are hard-coded. */
+  /** e^(−2πij / 2h) for the stage of half-span h at offset h − 1, j < h. */
   private readonly twRe: Float64Array;
   private readonly twIm: Float64Array;
 
@@ -36,13 +39,14 @@ export class ComplexFft {
     }
   }
 
+  /** Forward transform, no scaling. */
   forward(re: FloatArray, im: FloatArray): void {
-    this.transform(re, im, 1);
+    this.transform(re, im);
   }
 
-  /** Inverse transform including the 1/N scaling. */
+  /** Inverse transform including the 1/N scaling: conj(FFT(conj x)) / N, done by swapping the real and imaginary arrays. */
   inverse(re: FloatArray, im: FloatArray): void {
-    this.transform(re, im, -1);
+    this.transform(im, re);
     const scale = 1 / this.size;
     for (let i = 0; i < this.size; i++) {
       re[i] *= scale;
@@ -50,8 +54,7 @@ export class ComplexFft {
     }
   }
 
-  /** `sign` = 1 forward, −1 inverse (conjugated twiddles, no scaling). */
-  private transform(re: FloatArray, im: FloatArray, sign: 1 | -1): void {
+  private transform(re: FloatArray, im: FloatArray): void {
     const n = this.size;
     if (re.length < n || im.length < n) throw new RangeError(`FFT of size ${n} needs arrays of length ≥ ${n}`);
     const swaps = this.swaps;
@@ -65,73 +68,67 @@ export class ComplexFft {
       im[i] = im[j]!;
       im[j] = ti;
     }
-    if (n >= 4) radix4FirstStages(re, im, n, sign);
-    else if (n === 2) butterfly2(re, im);
+    let half = 1;
+    // An odd number of stages leaves one plain radix-2 stage, done first where its twiddle is 1.
+    if (Math.log2(n) % 2 === 1) {
+      for (let k = 0; k < n; k += 2) butterfly2(re, im, k);
+      half = 2;
+    }
+    for (; half < n; half *= 4) this.radix22Pass(re, im, half);
+  }
+
+  /** The stages of half-span h and 2h in one pass over groups of 4h points (quarters A, B, C, D of h points each). */
+  private radix22Pass(re: FloatArray, im: FloatArray, h: number): void {
+    const n = this.size;
     const twRe = this.twRe;
     const twIm = this.twIm;
-    for (let half = 4; half < n; half *= 2) {
-      const span = half * 2;
-      const off = half - 1;
-      for (let start = 0; start < n; start += span) {
-        for (let j = 0; j < half; j++) {
-          const wr = twRe[off + j]!;
-          const wi = sign * twIm[off + j]!;
-          const a = start + j;
-          const b = a + half;
-          const br = re[b]!;
-          const bi = im[b]!;
-          const xr = br * wr - bi * wi;
-          const xi = br * wi + bi * wr;
-          const ar = re[a]!;
-          const ai = im[a]!;
-          re[a] = ar + xr;
-          im[a] = ai + xi;
-          re[b] = ar - xr;
-          im[b] = ai - xi;
-        }
+    for (let j = 0; j < h; j++) {
+      const w2r = twRe[h - 1 + j]!;
+      const w2i = twIm[h - 1 + j]!;
+      const w4r = twRe[2 * h - 1 + j]!;
+      const w4i = twIm[2 * h - 1 + j]!;
+      for (let a = j; a < n; a += 4 * h) {
+        const b = a + h;
+        const c = b + h;
+        const d = c + h;
+        // Stage h: (A, B) and (C, D) with twiddle w2.
+        const br = re[b]! * w2r - im[b]! * w2i;
+        const bi = re[b]! * w2i + im[b]! * w2r;
+        const dr = re[d]! * w2r - im[d]! * w2i;
+        const di = re[d]! * w2i + im[d]! * w2r;
+        const a1r = re[a]! + br;
+        const a1i = im[a]! + bi;
+        const b1r = re[a]! - br;
+        const b1i = im[a]! - bi;
+        const c1r = re[c]! + dr;
+        const c1i = im[c]! + di;
+        const d1r = re[c]! - dr;
+        const d1i = im[c]! - di;
+        // Stage 2h: (A1, C1) with w4 and (B1, D1) with w4·(−i).
+        const cr = c1r * w4r - c1i * w4i;
+        const ci = c1r * w4i + c1i * w4r;
+        const er = d1r * w4i + d1i * w4r;
+        const ei = d1i * w4i - d1r * w4r;
+        re[a] = a1r + cr;
+        im[a] = a1i + ci;
+        re[c] = a1r - cr;
+        im[c] = a1i - ci;
+        re[b] = b1r + er;
+        im[b] = b1i + ei;
+        re[d] = b1r - er;
+        im[d] = b1i - ei;
       }
     }
   }
 }
 
-function butterfly2(re: FloatArray, im: FloatArray): void {
-  const r0 = re[0]!;
-  const i0 = im[0]!;
-  re[0] = r0 + re[1]!;
-  im[0] = i0 + im[1]!;
-  re[1] = r0 - re[1]!;
-  im[1] = i0 - im[1]!;
-}
-
-/** The span-2 and span-4 stages in one pass: their twiddles are 1 and ∓i, so no multiplications. */
-function radix4FirstStages(re: FloatArray, im: FloatArray, n: number, sign: 1 | -1): void {
-  for (let k = 0; k < n; k += 4) {
-    const r0 = re[k]!;
-    const i0 = im[k]!;
-    const r1 = re[k + 1]!;
-    const i1 = im[k + 1]!;
-    const r2 = re[k + 2]!;
-    const i2 = im[k + 2]!;
-    const r3 = re[k + 3]!;
-    const i3 = im[k + 3]!;
-    const ar = r0 + r1;
-    const ai = i0 + i1;
-    const br = r0 - r1;
-    const bi = i0 - i1;
-    const cr = r2 + r3;
-    const ci = i2 + i3;
-    // (r2 − r3, i2 − i3) times −i (forward) or +i (inverse).
-    const dr = sign * (i2 - i3);
-    const di = -sign * (r2 - r3);
-    re[k] = ar + cr;
-    im[k] = ai + ci;
-    re[k + 2] = ar - cr;
-    im[k + 2] = ai - ci;
-    re[k + 1] = br + dr;
-    im[k + 1] = bi + di;
-    re[k + 3] = br - dr;
-    im[k + 3] = bi - di;
-  }
+function butterfly2(re: FloatArray, im: FloatArray, k: number): void {
+  const r0 = re[k]!;
+  const i0 = im[k]!;
+  re[k] = r0 + re[k + 1]!;
+  im[k] = i0 + im[k + 1]!;
+  re[k + 1] = r0 - re[k + 1]!;
+  im[k + 1] = i0 - im[k + 1]!;
 }
 
 function bitReversalSwaps(n: number): Uint32Array {
@@ -148,13 +145,14 @@ function bitReversalSwaps(n: number): Uint32Array {
 /**
  * FFT of a real signal of even power-of-two length N through one complex FFT of N/2 points (even samples as real
  * parts, odd samples as imaginary parts) and a split step; the spectrum is the N/2 + 1 non-negative bins.
+ * The windowed variants fold a window into the packing and unpacking, which is what an STFT needs.
  */
 export class RealFft {
   readonly size: number;
   readonly bins: number;
   private readonly half: ComplexFft;
-  private readonly workRe: Float64Array;
-  private readonly workIm: Float64Array;
+  private readonly zr: Float64Array;
+  private readonly zi: Float64Array;
   /** e^(−2πik/N) for k ≤ N/2. */
   private readonly wRe: Float64Array;
   private readonly wIm: Float64Array;
@@ -166,8 +164,8 @@ export class RealFft {
     const m = size / 2;
     this.bins = m + 1;
     this.half = complexFft(m);
-    this.workRe = new Float64Array(m);
-    this.workIm = new Float64Array(m);
+    this.zr = new Float64Array(m);
+    this.zi = new Float64Array(m);
     this.wRe = new Float64Array(m + 1);
     this.wIm = new Float64Array(m + 1);
     for (let k = 0; k <= m; k++) {
@@ -176,38 +174,75 @@ export class RealFft {
     }
   }
 
-  /** `input` has N samples; writes bins 0..N/2 into `outRe`/`outIm` from index `outOffset` (lets callers fill rows of a spectrogram in place). */
+  /** `input` has N samples; writes bins 0..N/2 into `outRe`/`outIm` from index `outOffset` (rows of a spectrogram in place). */
   forward(input: FloatArray, outRe: FloatArray, outIm: FloatArray, outOffset = 0): void {
     const m = this.size / 2;
-    const zr = this.workRe;
-    const zi = this.workIm;
     for (let k = 0; k < m; k++) {
-      zr[k] = input[2 * k]!;
-      zi[k] = input[2 * k + 1]!;
+      this.zr[k] = input[2 * k]!;
+      this.zi[k] = input[2 * k + 1]!;
     }
-    this.half.forward(zr, zi);
-    const wRe = this.wRe;
-    const wIm = this.wIm;
-    for (let k = 0; k <= m; k++) {
-      const a = k === m ? 0 : k;
-      const b = k === 0 ? 0 : m - k;
-      // Even part Fe = (Z[k] + conj Z[m−k]) / 2, odd part Fo = (Z[k] − conj Z[m−k]) / 2i.
-      const er = 0.5 * (zr[a]! + zr[b]!);
-      const ei = 0.5 * (zi[a]! - zi[b]!);
-      const or = 0.5 * (zi[a]! + zi[b]!);
-      const oi = -0.5 * (zr[a]! - zr[b]!);
-      outRe[outOffset + k] = er + wRe[k]! * or - wIm[k]! * oi;
-      outIm[outOffset + k] = ei + wRe[k]! * oi + wIm[k]! * or;
+    this.finishForward(outRe, outIm, outOffset);
+  }
+
+  /** Spectrum of input[inOffset + i] · window[i], i < N. */
+  forwardWindowed(input: FloatArray, inOffset: number, window: FloatArray, outRe: FloatArray, outIm: FloatArray, outOffset: number): void {
+    const m = this.size / 2;
+    for (let k = 0; k < m; k++) {
+      this.zr[k] = input[inOffset + 2 * k]! * window[2 * k]!;
+      this.zi[k] = input[inOffset + 2 * k + 1]! * window[2 * k + 1]!;
     }
+    this.finishForward(outRe, outIm, outOffset);
   }
 
   /** Inverse of `forward` (scaled by 1/N): bins 0..N/2 from `inOffset` in, N real samples out. Imaginary parts of DC and Nyquist are ignored. */
   inverse(inRe: FloatArray, inIm: FloatArray, output: FloatArray, inOffset = 0): void {
+    this.startInverse(inRe, inIm, inOffset);
     const m = this.size / 2;
-    const zr = this.workRe;
-    const zi = this.workIm;
-    const wRe = this.wRe;
-    const wIm = this.wIm;
+    for (let k = 0; k < m; k++) {
+      output[2 * k] = this.zr[k]!;
+      output[2 * k + 1] = this.zi[k]!;
+    }
+  }
+
+  /** Overlap-add: output[outOffset + i] += window[i] · inverse(spectrum)[i], i < N. */
+  inverseWindowedAdd(inRe: FloatArray, inIm: FloatArray, inOffset: number, window: FloatArray, output: FloatArray, outOffset: number): void {
+    this.startInverse(inRe, inIm, inOffset);
+    const m = this.size / 2;
+    for (let k = 0; k < m; k++) {
+      output[outOffset + 2 * k] += this.zr[k]! * window[2 * k]!;
+      output[outOffset + 2 * k + 1] += this.zi[k]! * window[2 * k + 1]!;
+    }
+  }
+
+  /** FFT of the packed z, then the split step X[k] = Fe[k] + e^(−2πik/N)·Fo[k] for k and m − k together. */
+  private finishForward(outRe: FloatArray, outIm: FloatArray, outOffset: number): void {
+    const m = this.size / 2;
+    const { zr, zi, wRe, wIm } = this;
+    this.half.forward(zr, zi);
+    outRe[outOffset] = zr[0]! + zi[0]!;
+    outIm[outOffset] = 0;
+    outRe[outOffset + m] = zr[0]! - zi[0]!;
+    outIm[outOffset + m] = 0;
+    for (let k = 1, l = m - 1; k <= l; k++, l--) {
+      // Even part Fe = (Z[k] + conj Z[l]) / 2, odd part Fo = (Z[k] − conj Z[l]) / 2i, with l = m − k.
+      const er = 0.5 * (zr[k]! + zr[l]!);
+      const ei = 0.5 * (zi[k]! - zi[l]!);
+      const or = 0.5 * (zi[k]! + zi[l]!);
+      const oi = -0.5 * (zr[k]! - zr[l]!);
+      const tr = wRe[k]! * or - wIm[k]! * oi;
+      const ti = wRe[k]! * oi + wIm[k]! * or;
+      outRe[outOffset + k] = er + tr;
+      outIm[outOffset + k] = ei + ti;
+      // Bin l: Fe[l] = conj Fe[k], Fo[l] = conj Fo[k], e^(−2πil/N) = −conj e^(−2πik/N).
+      outRe[outOffset + l] = er - tr;
+      outIm[outOffset + l] = ti - ei;
+    }
+  }
+
+  /** Rebuilds Z = Fe + i·Fo from bins 0..N/2 and inverse-transforms it (1/(N/2) scaling), leaving x[2k] + i·x[2k+1] in z. */
+  private startInverse(inRe: FloatArray, inIm: FloatArray, inOffset: number): void {
+    const m = this.size / 2;
+    const { zr, zi, wRe, wIm } = this;
     for (let k = 0; k < m; k++) {
       const xr = inRe[inOffset + k]!;
       const xi = k === 0 ? 0 : inIm[inOffset + k]!;
@@ -224,10 +259,6 @@ export class RealFft {
       zi[k] = ei + or;
     }
     this.half.inverse(zr, zi);
-    for (let k = 0; k < m; k++) {
-      output[2 * k] = zr[k]!;
-      output[2 * k + 1] = zi[k]!;
-    }
   }
 }
 

@@ -78,7 +78,7 @@ describe('latentToAudio', () => {
     const reconstructed = latentError(16);
     expect(reconstructed).toBeLessThan(0.09);
     expect(reconstructed).toBeLessThan(randomPhase / 3);
-  });
+  }, 60_000);
 
   it('is deterministic for a seed, different across seeds, and exact in length', () => {
     const signal = new Prng(4).fillGaussian(new Float32Array(3000));

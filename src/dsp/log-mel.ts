@@ -6,7 +6,7 @@
  */
 
 import { griffinLim } from './griffin-lim';
-import { applyMel, melFilterbank, melPseudoInverse, type MelFilterbank } from './mel';
+import { applyMel, applyMelTranspose, melFilterbank, melGramPseudoInverse, type MelFilterbank } from './mel';
 import { StftPlan } from './stft';
 
 /** Plain numbers, structurally compatible with the manifest's LatentSpec. */
@@ -30,9 +30,9 @@ export interface Latent {
 }
 
 /** Filterbanks and pseudo-inverses cost tens of milliseconds (the latter an eigen-decomposition), so keep them per shape. */
-const filterbanks = new Map<string, { fb: MelFilterbank; pinv?: Float64Array }>();
+const filterbanks = new Map<string, { fb: MelFilterbank; gramInverse?: Float64Array }>();
 
-function cachedFilterbank(p: LogMelParams): { fb: MelFilterbank; pinv?: Float64Array } {
+function cachedFilterbank(p: LogMelParams): { fb: MelFilterbank; gramInverse?: Float64Array } {
   const key = `${p.sampleRate}/${p.nFft}/${p.nMels}/${p.fminHz}/${p.fmaxHz}`;
   let entry = filterbanks.get(key);
   if (!entry) {
@@ -77,21 +77,26 @@ export function audioToLatent(channels: Float32Array[], p: LogMelParams): Latent
 /** One channel of a latent → linear STFT magnitude [frames × bins]: undo normalisation and log, pseudo-inverse, clip at 0, sqrt. */
 export function latentToMagnitude(latent: Float32Array, frames: number, channel: number, channelCount: number, p: LogMelParams): Float32Array {
   const entry = cachedFilterbank(p);
-  entry.pinv ??= melPseudoInverse(entry.fb);
-  const pinv = entry.pinv;
+  entry.gramInverse ??= melGramPseudoInverse(entry.fb);
+  const gramInverse = entry.gramInverse;
   const { nMels } = p;
   const bins = entry.fb.bins;
   const dims = channelCount * nMels;
   const magnitude = new Float32Array(frames * bins);
   const mel = new Float64Array(nMels);
+  const projected = new Float64Array(nMels);
+  const power = new Float64Array(bins);
   for (let t = 0; t < frames; t++) {
     const row = t * dims + channel * nMels;
     for (let m = 0; m < nMels; m++) mel[m] = Math.exp(latent[row + m]! * p.std + p.mean);
-    for (let k = 0; k < bins; k++) {
-      let power = 0;
-      for (let m = 0; m < nMels; m++) power += pinv[k * nMels + m]! * mel[m]!;
-      magnitude[t * bins + k] = power > 0 ? Math.sqrt(power) : 0;
+    // pinv(W)·mel = Wᵀ·((W·Wᵀ)⁺·mel): a small dense product, then the sparse transpose.
+    for (let a = 0; a < nMels; a++) {
+      let sum = 0;
+      for (let b = 0; b < nMels; b++) sum += gramInverse[a * nMels + b]! * mel[b]!;
+      projected[a] = sum;
     }
+    applyMelTranspose(entry.fb, projected, power);
+    for (let k = 0; k < bins; k++) magnitude[t * bins + k] = power[k]! > 0 ? Math.sqrt(power[k]!) : 0;
   }
   return magnitude;
 }

@@ -44,7 +44,6 @@ export class StftPlan {
   readonly bins: number;
   readonly window: Float64Array;
   private readonly fft: RealFft;
-  private readonly frame: Float64Array;
   private padded = new Float64Array(0);
   private overlap = new Float64Array(0);
   private envelope = new Float64Array(0);
@@ -59,7 +58,6 @@ export class StftPlan {
     this.hop = hop;
     this.bins = nFft / 2 + 1;
     this.window = periodicHann(nFft);
-    this.frame = new Float64Array(nFft);
   }
 
   /** Empty spectrogram with room for `frames` frames. */
@@ -71,32 +69,24 @@ export class StftPlan {
   forward(signal: FloatArray, out?: Spectrogram): Spectrogram {
     const n = signal.length;
     if (n < 1) throw new RangeError('STFT of an empty signal');
-    const { nFft, hop, bins, window, frame } = this;
+    const { hop, bins, window } = this;
     const frames = stftFrameCount(n, hop);
     const spec = out && out.frames === frames && out.bins === bins ? out : this.allocate(frames);
     const padded = this.reflectPad(signal);
-    for (let t = 0; t < frames; t++) {
-      const start = t * hop;
-      for (let i = 0; i < nFft; i++) frame[i] = padded[start + i]! * window[i]!;
-      this.fft.forward(frame, spec.re, spec.im, t * bins);
-    }
+    for (let t = 0; t < frames; t++) this.fft.forwardWindowed(padded, t * hop, window, spec.re, spec.im, t * bins);
     return spec;
   }
 
   /** Inverse STFT by windowed overlap-add divided by the summed squared window; `lengthSamples` of output, zero beyond the last frame. */
   inverse(spec: Spectrogram, lengthSamples: number, out?: Float32Array): Float32Array {
-    const { nFft, hop, bins, window, frame } = this;
+    const { nFft, hop, bins, window } = this;
     if (spec.bins !== bins) throw new RangeError(`iSTFT expects ${bins} bins per frame, got ${spec.bins}`);
     const result = out && out.length === lengthSamples ? out : new Float32Array(lengthSamples);
     const olaLength = (spec.frames - 1) * hop + nFft;
     if (this.overlap.length < olaLength) this.overlap = new Float64Array(olaLength);
     const ola = this.overlap;
     ola.fill(0, 0, olaLength);
-    for (let t = 0; t < spec.frames; t++) {
-      this.fft.inverse(spec.re, spec.im, frame, t * bins);
-      const start = t * hop;
-      for (let i = 0; i < nFft; i++) ola[start + i] += frame[i]! * window[i]!;
-    }
+    for (let t = 0; t < spec.frames; t++) this.fft.inverseWindowedAdd(spec.re, spec.im, t * bins, window, ola, t * hop);
     const envelope = this.windowEnvelope(spec.frames);
     const half = nFft / 2;
     const available = Math.min(lengthSamples, olaLength - half);

@@ -61,7 +61,7 @@ describe('encodeWav', () => {
         for (let c = 0; c < channelCount; c++) worst = Math.max(worst, Math.abs(decoded[i * channelCount + c]! - audio.channels[c]![i]!));
       }
       expect(worst).toBeLessThanOrEqual(lsb / 2 + 1e-9);
-    });
+    }, 30_000);
   }
 
   it('uses WAVE_FORMAT_EXTENSIBLE exactly for > 2 channels or 24-bit', () => {
@@ -134,7 +134,7 @@ describe('decodeWav', () => {
       let worst = 0;
       for (let i = 0; i < reference.length; i++) worst = Math.max(worst, Math.abs(decoded.channels[i % 2]![i >> 1]! - reference[i]!));
       expect(worst).toBeLessThanOrEqual(tolerance);
-    });
+    }, 30_000);
   }
 
   it('skips unknown and odd-sized chunks', () => {
