@@ -26,6 +26,8 @@ function wrapSession(session: ort.InferenceSession): EngineSession {
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
+    inputMetadata: session.inputMetadata,
+    outputMetadata: session.outputMetadata,
     run: (feeds) => session.run(feeds as Record<string, ort.Tensor>),
     dispose: () => session.release(),
   };

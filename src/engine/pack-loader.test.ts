@@ -93,6 +93,17 @@ describe('loadPack from a folder', () => {
     );
   });
 
+  it('refuses a graph whose dtypes or fixed dimensions differ from the manifest', async () => {
+    const dir = await packCopy('shapes');
+    await editManifest(dir, (m) => (m.components.dit.inputs[0].shape = [1, 'L', 96]));
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/dit \(dit\.onnx\): x has shape \[1,"L",128\] in the graph, \[1,"L",96\] in the manifest/);
+    await editManifest(dir, (m) => {
+      m.components.dit.inputs[0].shape = [1, 'L', 128];
+      m.components.text_encoder.inputs[0].dtype = 'float32';
+    });
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/token_ids is int64 in the graph, float32 in the manifest/);
+  });
+
   it('falls back to the next backend when one cannot be created', async () => {
     const pack = await loadPack(directoryPackSource(PACK_DIR), {
       backends: ['webgpu', 'cpu'],

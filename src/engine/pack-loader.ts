@@ -3,10 +3,10 @@
  * checked) → ORT sessions validated against the manifest. The app and the CLI share it; only the source differs.
  */
 
-import { COMPONENT_NAMES, ManifestError, parseManifest, type ComponentName, type ComponentSpec, type PackManifest } from './manifest';
+import { COMPONENT_NAMES, ManifestError, parseManifest, type ComponentName, type ComponentSpec, type PackManifest, type TensorSpec } from './manifest';
 import type { PackSource } from './pack-source';
 import type { Backend, Progress } from './protocol';
-import type { EngineSession, OrtAdapter } from './session';
+import type { EngineSession, OrtAdapter, ValueMetadata } from './session';
 
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -81,9 +81,21 @@ export async function readVerified(
   return bytes;
 }
 
-/** Checks a session's input and output names against the manifest; the error lists both sides. */
+/** The first way a graph value differs from its manifest spec (dtype, rank, a fixed dimension), or null. */
+function specMismatch(spec: TensorSpec, meta: ValueMetadata | undefined): string | null {
+  if (!meta?.type || !meta.shape) return null;
+  if (meta.type !== spec.dtype) return `${spec.name} is ${meta.type} in the graph, ${spec.dtype} in the manifest`;
+  const graph = JSON.stringify(meta.shape);
+  const manifest = JSON.stringify(spec.shape);
+  if (meta.shape.length !== spec.shape.length) return `${spec.name} has shape ${graph} in the graph, ${manifest} in the manifest`;
+  const fixedDiffers = spec.shape.some((dim, i) => typeof dim === 'number' && typeof meta.shape![i] === 'number' && dim !== meta.shape![i]);
+  return fixedDiffers ? `${spec.name} has shape ${graph} in the graph, ${manifest} in the manifest` : null;
+}
+
+/** Checks a session's inputs and outputs (names, dtypes, shapes) against the manifest; the error lists both sides. */
 export function validateSession(name: ComponentName, spec: ComponentSpec, session: EngineSession): void {
-  const check = (kind: 'inputs' | 'outputs', actual: readonly string[], expected: string[]) => {
+  const check = (kind: 'inputs' | 'outputs', actual: readonly string[], specs: TensorSpec[], metadata: readonly ValueMetadata[]) => {
+    const expected = specs.map((t) => t.name);
     const missing = expected.filter((n) => !actual.includes(n));
     const extra = actual.filter((n) => !expected.includes(n));
     if (missing.length > 0 || extra.length > 0) {
@@ -91,9 +103,13 @@ export function validateSession(name: ComponentName, spec: ComponentSpec, sessio
         `${name} (${spec.file}) ${kind} do not match the manifest: the graph has [${actual.join(', ')}], the manifest lists [${expected.join(', ')}]`,
       );
     }
+    for (const t of specs) {
+      const mismatch = specMismatch(t, metadata.find((m) => m.name === t.name));
+      if (mismatch) throw new ManifestError(`${name} (${spec.file}): ${mismatch}`);
+    }
   };
-  check('inputs', session.inputNames, spec.inputs.map((t) => t.name));
-  check('outputs', session.outputNames, spec.outputs.map((t) => t.name));
+  check('inputs', session.inputNames, spec.inputs, session.inputMetadata ?? []);
+  check('outputs', session.outputNames, spec.outputs, session.outputMetadata ?? []);
 }
 
 async function createSessions(

@@ -27,9 +27,18 @@ export interface SessionOptions {
   gpuOutputs?: readonly string[];
 }
 
+/** What the runtime reports about a graph input/output (type and shape may be absent for non-tensor values). */
+export interface ValueMetadata {
+  readonly name: string;
+  readonly type?: string;
+  readonly shape?: readonly (number | string)[];
+}
+
 export interface EngineSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ValueMetadata[];
+  readonly outputMetadata: readonly ValueMetadata[];
   run(feeds: Record<string, EngineTensor>): Promise<Record<string, EngineTensor>>;
   dispose(): Promise<void>;
 }
