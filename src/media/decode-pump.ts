@@ -1,7 +1,7 @@
 /**
  * Drives a WebCodecs decoder from an async packet source with bounded memory and no way to hang:
- * - packets are fed only while the decoder queue is short and every earlier output has been taken,
- *   so a slow consumer stops demuxing and decoding (backpressure);
+ * - packets are fed only while the decoder queue is short and few outputs await the consumer,
+ *   so a slow consumer stops demuxing and decoding (backpressure) yet the decoder works while it runs;
  * - every wait is for decoder progress (output, dequeue, flush, error) or abort, and a watchdog turns
  *   "no progress for `stallTimeoutSec`" into a MediaError;
  * - on any exit (done, error, abort, consumer break) the decoder is closed and every undelivered output closed.
@@ -11,6 +11,8 @@ import { MediaError, throwIfAborted } from './media-error';
 
 /** Chunks allowed in the decoder queue before waiting: enough to keep a hardware decoder busy, few enough to stay small. */
 const MAX_DECODE_QUEUE = 4;
+/** Decoded outputs waiting for the consumer before feeding pauses: a handful of frames, well under a second. */
+const MAX_HELD_OUTPUTS = 4;
 const DEFAULT_STALL_TIMEOUT_SEC = 30;
 
 interface Closable {
@@ -67,13 +69,8 @@ export async function* pumpDecoder<D extends DecoderLike, Out extends Closable, 
       progressed = false;
       throwIfAborted(o.signal);
       if (failure) throw failure;
-      const next = outputs.shift();
-      if (next) {
-        yield next;
-        continue;
-      }
-      if (flushed) return;
-      if (!flushing && decoder.decodeQueueSize < MAX_DECODE_QUEUE) {
+      // Top the decoder queue up before handing out a frame, so it decodes while the consumer works.
+      if (!flushing && decoder.decodeQueueSize < MAX_DECODE_QUEUE && outputs.length < MAX_HELD_OUTPUTS) {
         const r = await packets.next();
         if (r.done) {
           flushing = decoder.flush().then(() => { flushed = true; notify(); }, (e: Error) => { failure ??= e; notify(); });
@@ -82,6 +79,12 @@ export async function* pumpDecoder<D extends DecoderLike, Out extends Closable, 
         }
         continue;
       }
+      const next = outputs.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (flushed) return;
       if (!progressed) await waitForProgress((w) => { wake = w; }, o.stallTimeoutSec ?? DEFAULT_STALL_TIMEOUT_SEC, o.label);
     }
   } finally {

@@ -70,6 +70,7 @@ describe.each([
   ['h264', 'mp4', true],
   ['h264', 'mov', false],
   ['vp9', 'webm', false],
+  ['av1', 'mp4', false],
 ] as const)('%s in %s (faststart %s)', (codec, container, faststart) => {
   it('samples every rate in one pass at k/r with the frame on screen, closing every VideoFrame', async () => {
     const path = await video(codec, container, { faststart });

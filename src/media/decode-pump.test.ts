@@ -1,0 +1,95 @@
+/**
+ * The pump's guarantees that real decoders cannot be made to exercise on demand (a stall, a slow consumer),
+ * checked with a minimal stand-in decoder that follows the WebCodecs callback contract.
+ */
+import { describe, expect, it } from 'vitest';
+import { pumpDecoder } from './decode-pump';
+import type { EncodedPacket } from './demuxer';
+import { MediaError } from './media-error';
+
+class Output {
+  closed = false;
+  constructor(readonly id: number) {}
+  close(): void {
+    this.closed = true;
+  }
+}
+
+/** Emits one output per decoded chunk on a later task; `stallAfter` chunks it goes silent, like a wedged decoder. */
+class StandInDecoder {
+  decodeQueueSize = 0;
+  state: CodecState = 'configured';
+  ondequeue: (() => unknown) | null = null;
+  private decoded = 0;
+  constructor(private readonly output: (o: Output) => void, private readonly stallAfter = Infinity) {}
+
+  decode(id: number): void {
+    this.decodeQueueSize++;
+    if (this.decoded >= this.stallAfter) return;
+    this.decoded++;
+    setTimeout(() => {
+      this.decodeQueueSize--;
+      this.ondequeue?.();
+      this.output(new Output(id));
+    }, 1);
+  }
+
+  flush(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  close(): void {
+    this.state = 'closed';
+  }
+}
+
+async function* packets(count: number): AsyncGenerator<EncodedPacket> {
+  for (let i = 0; i < count; i++) yield { key: i === 0, timestampUs: i * 1000, durationUs: 1000, data: new Uint8Array(1) };
+}
+
+function pump(count: number, made: Output[], stallAfter = Infinity, signal?: AbortSignal) {
+  return pumpDecoder<StandInDecoder, Output, number>({
+    createDecoder: (output) => new StandInDecoder((o) => { made.push(o); output(o); }, stallAfter) as never,
+    decode: (decoder, chunk) => decoder.decode(chunk),
+    toChunk: (p) => p.timestampUs / 1000,
+    packets: packets(count),
+    signal,
+    stallTimeoutSec: 0.3,
+    label: 'test',
+  });
+}
+
+describe('pumpDecoder', () => {
+  it('yields every output in order and keeps few undelivered outputs alive under a slow consumer', async () => {
+    const made: Output[] = [];
+    const ids: number[] = [];
+    for await (const o of pump(40, made)) {
+      const alive = made.filter((m) => !m.closed).length;
+      // Bound: 4 awaiting the consumer + 4 in the decoder queue + the one being consumed.
+      expect(alive).toBeLessThanOrEqual(9);
+      await new Promise((r) => setTimeout(r, 3));
+      ids.push(o.id);
+      o.close();
+    }
+    expect(ids).toEqual([...Array(40).keys()]);
+  });
+
+  it('turns a decoder that stops making progress into a MediaError instead of hanging', async () => {
+    const made: Output[] = [];
+    const run = async () => {
+      for await (const o of pump(40, made, 10)) o.close();
+    };
+    await expect(run()).rejects.toSatisfy((e: unknown) => e instanceof MediaError && e.code === 'decode-failed' && /no progress/.test(e.message));
+    expect(made.every((m) => m.closed)).toBe(true);
+  });
+
+  it('closes undelivered outputs when the consumer stops early', async () => {
+    const made: Output[] = [];
+    for await (const o of pump(40, made)) {
+      o.close();
+      if (o.id === 3) break;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    expect(made.every((m) => m.closed)).toBe(true);
+  });
+});
