@@ -110,7 +110,8 @@ export class StftSpectrogramGpu {
     new Uint32Array(uniforms, 0, 8).set([p.nFft, p.hop, p.bands, Math.log2(half), first, count, samples.length, chunkStart]);
     new Float32Array(uniforms, 32, 4).set([p.minDb, p.maxDb, fullScalePower(p.nFft), 0]);
     device.queue.writeBuffer(buffers.params, 0, uniforms);
-    if (chunkEnd > chunkStart) device.queue.writeBuffer(buffers.samples, 0, samples.subarray(chunkStart, chunkEnd));
+    // The lib types want an ArrayBuffer-backed view; WebGPU copies from a SharedArrayBuffer-backed one just as well.
+    if (chunkEnd > chunkStart) device.queue.writeBuffer(buffers.samples, 0, samples.subarray(chunkStart, chunkEnd) as Float32Array<ArrayBuffer>);
     const bindGroup = device.createBindGroup({
       layout: this.pipeline.getBindGroupLayout(0),
       entries: (['params', 'samples', 'bands', 'tables', 'image'] as const).map((name, binding) => ({ binding, resource: { buffer: buffers[name] } })),
@@ -132,7 +133,7 @@ export class StftSpectrogramGpu {
 }
 
 /** Hann window, FFT twiddles of size nFft/2 and split twiddles of size nFft, as the shader's `tables` binding expects. */
-function shaderTables(nFft: number): Float32Array {
+function shaderTables(nFft: number): Float32Array<ArrayBuffer> {
   const half = nFft / 2;
   const tables = new Float32Array(nFft + half + 2 * (half + 1));
   tables.set(periodicHann(nFft));
