@@ -117,3 +117,68 @@ describe.each([
     }
   });
 });
+
+function lufsList(text: string | null): number[] {
+  return (text ?? '').split(',').map(Number);
+}
+
+describe('target loudness curve', () => {
+  it('draws a curve, refuses levels outside −70..0, undoes, and the generated track follows it', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page } = browser;
+      await page.goto(`${server.url}?backend=wasm`);
+      await waitForEngine(page);
+      await dropFiles(page, [clip]);
+      expect((await waitForOpenOutcome(page)).opened).toBe(true);
+
+      await page.getByTestId('curve-flat-lufs').fill('-80');
+      await page.getByTestId('curve-flat').click();
+      await expect(page.getByTestId('notice').textContent()).resolves.toMatch(/-80 LUFS is outside the curve's range; use a value from -70 to 0 LUFS/);
+      await page.getByRole('button', { name: 'Dismiss message' }).click();
+      await page.getByTestId('curve-flat-lufs').fill('-30');
+      await page.getByTestId('curve-flat').click();
+      const lane = page.getByTestId('loudness-lane-0');
+      const flat = lufsList(await lane.getAttribute('data-target-lufs'));
+      expect(flat.every((lufs) => lufs === -30)).toBe(true);
+
+      // Freehand: −20 LUFS over the first half, −45 LUFS over the second (the lane maps 0..−70 LUFS onto its height).
+      const editor = page.getByTestId('curve-editor-0');
+      await editor.scrollIntoViewIfNeeded();
+      const box = await editor.boundingBox();
+      if (!box) throw new Error('curve editor not visible');
+      const y = (lufs: number) => box.y + (-lufs / 70) * box.height;
+      await page.mouse.move(box.x + 1, y(-20));
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.5, y(-20), { steps: 10 });
+      await page.mouse.move(box.x + box.width * 0.5 + 1, y(-45));
+      await page.mouse.move(box.x + box.width - 1, y(-45), { steps: 10 });
+      await page.mouse.up();
+      const drawn = lufsList(await lane.getAttribute('data-target-lufs'));
+      expect(drawn).toHaveLength(flat.length);
+      const half = Math.floor(drawn.length / 2);
+      for (const lufs of drawn.slice(0, half - 1)) expect(lufs).toBeCloseTo(-20, 0);
+      for (const lufs of drawn.slice(half + 1)) expect(lufs).toBeCloseTo(-45, 0);
+      expect(lufsList(await page.getByTestId('loudness-lane-1').getAttribute('data-target-lufs'))).toEqual(drawn);
+
+      await page.locator('body').press('Control+z');
+      expect(lufsList(await lane.getAttribute('data-target-lufs'))).toEqual(flat);
+      await page.locator('body').press('Control+Shift+z');
+      expect(lufsList(await lane.getAttribute('data-target-lufs'))).toEqual(drawn);
+
+      await page.getByTestId('steps').fill('2');
+      await page.getByTestId('generate').click();
+      await page.waitForSelector('[data-testid="waveform"], [data-testid="notice"][data-kind="error"]', { timeout: 230_000 });
+      expect(await page.locator('[data-testid="notice"]').allTextContents()).toEqual([]);
+      for (const channel of [0, 1]) {
+        const measured = lufsList(await page.getByTestId(`loudness-lane-${channel}`).getAttribute('data-measured-lufs'));
+        expect(measured).toHaveLength(drawn.length);
+        const errors = measured.map((lufs, i) => Math.abs(lufs - drawn[i]));
+        const meanErrorLu = errors.reduce((sum, e) => sum + e, 0) / errors.length;
+        expect(meanErrorLu).toBeLessThan(2);
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -3,8 +3,10 @@ import type { KeyStroke } from '../store/action';
 import { useAppState, useSession } from '../use-session';
 import { AudioLane } from './audio-lane';
 import { DropZone, EmptyStage, OpenVideoButton } from './drop-zone';
+import { CurvePanel } from './curve-panel';
 import { ExportPanel } from './export-panel';
 import { GeneratePanel } from './generate-panel';
+import { MetersPanel } from './meters-panel';
 import { NoticeBar } from './notice-bar';
 import { Timeline } from './timeline';
 import { TopBar } from './top-bar';
@@ -42,6 +44,8 @@ export function App() {
           <div className="stage">{hasVideo ? <VideoPreview /> : <EmptyStage />}</div>
           <aside className="side">
             <GeneratePanel />
+            {hasVideo && <CurvePanel />}
+            <MetersPanel />
             {hasVideo && <ExportPanel />}
             {hasVideo && (
               <section className="panel">

@@ -1,4 +1,6 @@
-import { setExportFormat } from '../store/actions';
+import { useState } from 'react';
+import { setExportFormat, setExportLoudness } from '../store/actions';
+import { lufsProblem } from '../store/curve';
 import type { WavFormat } from '../store/state';
 import { useAppState, useSession } from '../use-session';
 
@@ -12,13 +14,67 @@ function isWavFormat(value: string): value is WavFormat {
   return FORMATS.some((format) => format.value === value);
 }
 
+/** Integrated-loudness presets: EBU R 128 broadcast, podcasts, streaming platforms. */
+const LOUDNESS_PRESETS: { value: string; label: string }[] = [
+  { value: 'off', label: 'As generated' },
+  { value: '-23', label: '−23 LUFS (EBU R 128)' },
+  { value: '-16', label: '−16 LUFS (podcast)' },
+  { value: '-14', label: '−14 LUFS (streaming)' },
+  { value: 'custom', label: 'Custom…' },
+];
+
 /** WAV download of the generated track. */
 export function ExportPanel() {
   const session = useSession();
   const format = useAppState((state) => state.view.exportFormat);
   const hasResult = useAppState((state) => state.result !== null);
+  const loudness = useAppState((state) => state.view.exportLoudnessLufs);
+  const [preset, setPreset] = useState('off');
+  const [customText, setCustomText] = useState('-18');
+  const dispatchLoudness = (choice: string, text: string) => {
+    if (choice === 'off') return session.manager.dispatch(setExportLoudness, null);
+    const lufs = Number.parseFloat(choice === 'custom' ? text : choice);
+    if (lufsProblem(lufs) === null) session.manager.dispatch(setExportLoudness, lufs);
+  };
+  const customProblem = preset === 'custom' ? lufsProblem(Number.parseFloat(customText)) : null;
   return (
     <section className="panel" aria-label="Export">
+      <h2 className="panel-title">Export</h2>
+      <div className="field-row">
+        <label className="field">
+          <span>Loudness</span>
+          <select
+            data-testid="export-loudness"
+            value={preset}
+            onChange={(event) => {
+              setPreset(event.currentTarget.value);
+              dispatchLoudness(event.currentTarget.value, customText);
+            }}
+          >
+            {LOUDNESS_PRESETS.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {preset === 'custom' && (
+          <label className="field">
+            <span>LUFS</span>
+            <input
+              data-testid="export-loudness-custom"
+              type="number"
+              step={0.5}
+              value={customText}
+              onChange={(event) => {
+                setCustomText(event.currentTarget.value);
+                dispatchLoudness('custom', event.currentTarget.value);
+              }}
+            />
+          </label>
+        )}
+      </div>
+      {customProblem && <p className="hint hint-error">{customProblem}</p>}
       <div className="field-row">
         <label className="field">
           <span>WAV format</span>
@@ -37,7 +93,7 @@ export function ExportPanel() {
             ))}
           </select>
         </label>
-        <button type="button" data-testid="download-wav" disabled={!hasResult} onClick={() => session.downloadWav()}>
+        <button type="button" data-testid="download-wav" disabled={!hasResult || customProblem !== null} title={loudness === null ? undefined : `Normalised to ${loudness} LUFS, true peak ≤ −1 dBTP`} onClick={() => session.downloadWav()}>
           Download WAV
         </button>
       </div>

@@ -15,22 +15,16 @@ function ThumbnailCanvas({ image }: { image: ImageBitmap }) {
   return <canvas ref={canvas} className="thumbnail" />;
 }
 
-/** The engine's evenly spaced thumbnails, each stretched over the time span until the next one. */
+/** The engine's evenly spaced thumbnails, each filling an equal share of the timeline. */
 export function ThumbnailStrip({ thumbnails, durationSec, pxPerSec }: { thumbnails: Thumbnail[]; durationSec: number; pxPerSec: number }) {
+  const slotPx = thumbnails.length > 0 ? (durationSec * pxPerSec) / thumbnails.length : 0;
   return (
     <div className="thumbnail-strip" data-testid="thumbnails" data-count={thumbnails.length}>
-      {thumbnails.map((thumbnail, index) => {
-        const endSec = thumbnails[index + 1]?.timeSec ?? durationSec;
-        return (
-          <div
-            key={thumbnail.timeSec}
-            className="thumbnail-slot"
-            style={{ left: `${thumbnail.timeSec * pxPerSec}px`, width: `${Math.max(1, (endSec - thumbnail.timeSec) * pxPerSec)}px` }}
-          >
-            <ThumbnailCanvas image={thumbnail.image} />
-          </div>
-        );
-      })}
+      {thumbnails.map((thumbnail, index) => (
+        <div key={thumbnail.timeSec} className="thumbnail-slot" style={{ left: `${index * slotPx}px`, width: `${Math.max(1, slotPx)}px` }} title={`${thumbnail.timeSec.toFixed(2)} s`}>
+          <ThumbnailCanvas image={thumbnail.image} />
+        </div>
+      ))}
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
 import { fitZoom } from '../store/actions';
 import { useAppState, useSession } from '../use-session';
+import { LoudnessLanes } from './loudness-lanes';
+import { SpectrogramLane } from './spectrogram-lane';
 import { ThumbnailStrip } from './thumbnail-strip';
 import { TimeRuler } from './time-ruler';
 
@@ -44,6 +46,8 @@ export function Timeline({ audioLane }: { audioLane: ReactNode }) {
             <ThumbnailStrip thumbnails={video.info.thumbnails} durationSec={video.info.durationSec} pxPerSec={pxPerSec} />
           </div>
           {audioLane}
+          <SpectrogramLane />
+          <LoudnessLanes widthPx={widthPx} />
           <div className="playhead" ref={playhead} data-testid="playhead" aria-hidden="true" />
         </div>
       </div>

@@ -1,0 +1,72 @@
+import { useEffect, useRef, useState } from 'react';
+import { DEFAULT_SPECTROGRAM, type SpectrogramImage } from '../../dsp/spectrogram';
+import { computeSpectrogram, type SpectrogramBackend } from '../../../shaders/stft-spectrogram';
+import { useAppState } from '../use-session';
+
+/** Dark blue → teal → yellow; t in [0, 1]. Returns [r, g, b] in 0..255. */
+function colour(t: number): [number, number, number] {
+  const stops: [number, number, number][] = [
+    [20, 23, 31],
+    [40, 60, 130],
+    [40, 170, 150],
+    [250, 220, 90],
+  ];
+  const x = Math.min(1, Math.max(0, t)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x));
+  const f = x - i;
+  return [0, 1, 2].map((k) => Math.round(stops[i][k] + (stops[i + 1][k] - stops[i][k]) * f)) as [number, number, number];
+}
+
+/** One canvas pixel per frame and band, low frequencies at the bottom; CSS stretches it over the lane. */
+function paint(canvas: HTMLCanvasElement, image: SpectrogramImage): void {
+  canvas.width = image.frames;
+  canvas.height = image.bands;
+  const context = canvas.getContext('2d');
+  if (!context || image.frames === 0) return;
+  const pixels = context.createImageData(image.frames, image.bands);
+  for (let frame = 0; frame < image.frames; frame++) {
+    for (let band = 0; band < image.bands; band++) {
+      const [r, g, b] = colour(image.data[frame * image.bands + band]);
+      const offset = ((image.bands - 1 - band) * image.frames + frame) * 4;
+      pixels.data.set([r, g, b, 255], offset);
+    }
+  }
+  context.putImageData(pixels, 0, 0);
+}
+
+function monoMix(channels: readonly Float32Array[]): Float32Array {
+  if (channels.length === 1) return channels[0];
+  const mix = new Float32Array(channels[0].length);
+  for (const channel of channels) for (let i = 0; i < mix.length; i++) mix[i] += channel[i] / channels.length;
+  return mix;
+}
+
+/** Log-frequency spectrogram of the generated track (WebGPU shader, CPU fallback). */
+export function SpectrogramLane() {
+  const result = useAppState((state) => state.result);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [backend, setBackend] = useState<SpectrogramBackend | 'failed' | null>(null);
+  useEffect(() => {
+    if (!result) return;
+    const controller = new AbortController();
+    const params = { ...DEFAULT_SPECTROGRAM, sampleRate: result.sampleRate, fmaxHz: Math.min(DEFAULT_SPECTROGRAM.fmaxHz, result.sampleRate / 2) };
+    setBackend(null);
+    computeSpectrogram(monoMix(result.channels), params, { signal: controller.signal }).then(
+      (image) => {
+        if (canvas.current) paint(canvas.current, image);
+        setBackend(image.backend);
+      },
+      () => {
+        if (!controller.signal.aborted) setBackend('failed');
+      },
+    );
+    return () => controller.abort();
+  }, [result]);
+  if (!result) return null;
+  return (
+    <div className="lane lane-spectrogram" aria-label="Spectrogram of the generated audio" data-testid="spectrogram-lane" data-backend={backend ?? 'pending'}>
+      <span className="lane-label">Spectrogram{backend === 'failed' ? ' · could not be computed' : ''}</span>
+      <canvas ref={canvas} className="spectrogram" data-testid="spectrogram" />
+    </div>
+  );
+}
