@@ -79,6 +79,57 @@ self.onmessage = async (event) => {
 `;
 }
 
+/** Drives src/engine/worker.ts through protocol.ts messages, as the app does, and returns what came back. */
+function protocolDriver(dir: string): string {
+  const workerPath = JSON.stringify(path.relative(dir, path.join(ROOT, 'src/engine/worker.ts')).split(path.sep).join('/'));
+  return `
+window.runProtocol = async () => {
+  const engine = new Worker(new URL(${workerPath}, import.meta.url), { type: 'module' });
+  const waiting = new Map();
+  const progress = [];
+  let nextId = 1;
+  engine.onmessage = (event) => {
+    const m = event.data;
+    if (m.type === 'progress') progress.push({ id: m.id, stage: m.progress.stage, etaSec: m.etaSec });
+    else waiting.get(m.id)?.(m);
+  };
+  const send = (message, onSent) => {
+    const id = nextId++;
+    const reply = new Promise((resolve) => waiting.set(id, resolve));
+    engine.postMessage({ ...message, id });
+    onSent?.(id);
+    return reply;
+  };
+  const loaded = await send({ type: 'load-pack', packUrl: '/models/foley-test/' });
+  const early = await send({ type: 'generate', options: { seed: 1 } });
+  const blob = await (await fetch('/clip.mp4')).blob();
+  const opened = await send({ type: 'open-video', file: new File([blob], 'clip.mp4', { type: 'video/mp4' }) });
+  const generated = await send({ type: 'generate', options: { seed: 1, steps: 2, prompt: 'glass dragon' } });
+  let cancelId = 0;
+  const cancelled = send({ type: 'generate', options: { seed: 2, steps: 200 } }, (id) => (cancelId = id));
+  const poll = setInterval(() => {
+    if (progress.some((p) => p.id === cancelId && p.stage === 'denoise')) {
+      clearInterval(poll);
+      engine.postMessage({ type: 'cancel', id: nextId++, targetId: cancelId });
+    }
+  }, 20);
+  const cancelReply = await cancelled;
+  const unknown = await send({ type: 'explode' });
+  engine.terminate();
+  return {
+    loaded: { type: loaded.type, backend: loaded.backend, id: loaded.pack?.id, vocabulary: loaded.pack?.vocabulary?.length, message: loaded.message },
+    early: { type: early.type, message: early.message },
+    opened: { type: opened.type, durationSec: opened.video?.durationSec, thumbnails: opened.video?.thumbnails.length, bitmap: opened.video?.thumbnails[0]?.image instanceof ImageBitmap, message: opened.message },
+    generated: { type: generated.type, samples: generated.result?.channels.map((c) => c.length), unknownWords: generated.result?.unknownWords, points: generated.result?.predictedCurveLufs[0]?.length, message: generated.message },
+    stages: [...new Set(progress.filter((p) => p.id === generated.id).map((p) => p.stage))],
+    etaReported: progress.some((p) => p.id === generated.id && typeof p.etaSec === 'number'),
+    cancelled: { type: cancelReply.type, message: cancelReply.message },
+    unknown: { type: unknown.type, message: unknown.message },
+  };
+};
+`;
+}
+
 const HARNESS_MAIN = `
 const worker = new Worker(new URL('./parity-worker.ts', import.meta.url), { type: 'module' });
 window.runTask = (backend, task) =>
@@ -135,7 +186,7 @@ beforeAll(async () => {
   const src = path.join(scratch, 'src');
   await import('node:fs/promises').then((fs) => fs.mkdir(src));
   await writeFile(path.join(src, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="./main.ts"></script>');
-  await writeFile(path.join(src, 'main.ts'), HARNESS_MAIN);
+  await writeFile(path.join(src, 'main.ts'), HARNESS_MAIN + protocolDriver(src));
   await writeFile(path.join(src, 'parity-worker.ts'), harnessWorker(src));
   await build({ root: src, configFile: false, logLevel: 'error', build: { outDir: path.join(scratch, 'dist'), emptyOutDir: true }, worker: { format: 'es' } });
   clipFile = await makeVideo({ path: path.join(scratch, 'clip.mp4'), durationSec: 1.2, width: 96, height: 64, fps: 24, codec: 'h264', container: 'mp4', motion: 'moving-box' });
@@ -177,6 +228,23 @@ describe('engine parity in Chromium', () => {
       console.log(JSON.stringify({ backend, maxAbsError: Object.fromEntries(report.results!.map((r) => [r.component, r.maxAbsError])) }));
     });
   }
+
+  it('the engine worker answers every protocol request: load, open, generate with progress and ETA, cancel, errors', async () => {
+    const page = await context.newPage();
+    await page.goto(pageUrl);
+    const r = (await page.evaluate(() => (window as unknown as { runProtocol(): Promise<unknown> }).runProtocol())) as Record<string, Record<string, unknown>>;
+    await page.close();
+    expect(r.loaded).toEqual({ type: 'pack-loaded', backend: 'webgpu', id: 'foley-test', vocabulary: 16 });
+    expect(r.early).toEqual({ type: 'error', message: 'open a video first' });
+    expect(r.opened).toMatchObject({ type: 'video-opened', thumbnails: 12, bitmap: true });
+    const samples = Math.round((r.opened!.durationSec as number) * 44100);
+    expect(r.generated).toEqual({ type: 'generated', samples: [samples, samples], unknownWords: ['dragon'], points: Math.ceil((samples * 6) / 44100 - 1e-9) });
+    expect(r.stages).toEqual(['decode-video', 'encode', 'denoise', 'decode-audio']);
+    expect(r.etaReported).toBe(true);
+    expect(r.cancelled).toEqual({ type: 'cancelled' });
+    expect(r.unknown!.type).toBe('error');
+    expect(r.unknown!.message).toMatch(/unknown request type "explode"; valid: load-pack, open-video, generate, cancel/);
+  });
 
   it('generate() runs a real MP4 end to end on WebGPU with the latents kept on the GPU between steps', async () => {
     const report = await runTask('webgpu', 'generate');
