@@ -41,7 +41,15 @@ export function App() {
         <TopBar />
         <NoticeBar />
         <main className="workspace">
-          <div className="stage">{hasVideo ? <VideoPreview /> : <EmptyStage />}</div>
+          <div className="main-column">
+            <div className="stage">{hasVideo ? <VideoPreview /> : <EmptyStage />}</div>
+            {hasVideo && (
+              <section className="editor" aria-label="Editor">
+                <Transport />
+                <Timeline audioLane={<AudioLane />} />
+              </section>
+            )}
+          </div>
           <aside className="side">
             <GeneratePanel />
             {hasVideo && <CurvePanel />}
@@ -54,12 +62,6 @@ export function App() {
             )}
           </aside>
         </main>
-        {hasVideo && (
-          <footer className="editor">
-            <Transport />
-            <Timeline audioLane={<AudioLane />} />
-          </footer>
-        )}
       </div>
     </DropZone>
   );
