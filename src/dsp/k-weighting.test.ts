@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KWeightingState, kWeightingFilter, kWeightingGainDb } from './k-weighting';
+import { KWeightingState, kWeightedBlockEnergies, kWeightingFilter, kWeightingGainDb } from './k-weighting';
 
 /** ITU-R BS.1770-4 Tables 1 and 2: the published 48 kHz coefficients. */
 const PUBLISHED_48K = {
@@ -50,5 +50,16 @@ describe('KWeightingState', () => {
     state.accumulateEnergy(input, 0, input.length, 1, energy);
     expect(state.nonFiniteSamples).toBe(3);
     expect(energy.every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('kWeightedBlockEnergies', () => {
+  it('gives the mean square per complete 100 ms block, consistent with the loudness formula', () => {
+    const sampleRate = 44100;
+    const x = Float32Array.from({ length: 2 * sampleRate + 100 }, (_, n) => 10 ** (-23 / 20) * Math.sin((2 * Math.PI * 1000 * n) / sampleRate));
+    const [left, right] = kWeightedBlockEnergies([x, x], sampleRate);
+    expect(left.length).toBe(20);
+    expect(-0.691 + 10 * Math.log10(left[10] + right[10])).toBeCloseTo(-23, 1);
+    expect(kWeightedBlockEnergies([new Float32Array(100)], sampleRate)[0].length).toBe(0);
   });
 });

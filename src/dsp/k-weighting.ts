@@ -150,3 +150,30 @@ export class KWeightingState {
     this.nonFiniteSamples = 0;
   }
 }
+
+/** Samples per 100 ms block: round(sampleRate / 10) (the loudness meter's step; gating blocks are 4 of them). */
+export function blockSamplesFor(sampleRate: number): number {
+  return Math.round(sampleRate / 10);
+}
+
+/**
+ * Mean square of the K-weighted signal per complete 100 ms block, per channel (unweighted, float64): the CPU
+ * reference for shaders/k-weighted-energy.wgsl. Channel weights and gating are applied by the caller.
+ */
+export function kWeightedBlockEnergies(channels: readonly Float32Array[], sampleRate: number): Float64Array[] {
+  const filter = kWeightingFilter(sampleRate);
+  const blockSamples = blockSamplesFor(sampleRate);
+  const scratch = new Float64Array(blockSamples);
+  return channels.map((channel) => {
+    const state = new KWeightingState(filter);
+    const energies = new Float64Array(Math.floor(channel.length / blockSamples));
+    for (let b = 0; b < energies.length; b++) {
+      scratch.fill(0);
+      state.accumulateEnergy(channel, b * blockSamples, (b + 1) * blockSamples, 1, scratch);
+      let sum = 0;
+      for (const e of scratch) sum += e;
+      energies[b] = sum / blockSamples;
+    }
+    return energies;
+  });
+}
