@@ -115,8 +115,8 @@ describe('foley measure output', () => {
     for (const v of curve.channels.flat()) expect(v >= -70 && v <= 0).toBe(true);
   });
 
-  it('prints null for −∞ in --json (silence, one sample)', async () => {
-    for (const [name, length] of [['silence.wav', 48000], ['one.wav', 1]] as const) {
+  it('prints null for −∞ in --json (silence, one sample, a WAV with no samples)', async () => {
+    for (const [name, length] of [['silence.wav', 48000], ['one.wav', 1], ['no-samples.wav', 0]] as const) {
       const { code, stdout } = await measure([writeWav(name, 48000, [new Float32Array(length), new Float32Array(length)]), '--json']);
       expect(code).toBe(0);
       expect(JSON.parse(stdout)).toEqual({ integrated: null, lra: null, momentaryMax: null, shortTermMax: null, truePeak: null, sampleRate: 48000, channels: 2 });
