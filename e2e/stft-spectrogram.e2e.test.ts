@@ -76,6 +76,11 @@ describe('stft-spectrogram shader vs CPU reference', () => {
     const result = await compare({}, 'auto');
     expect(result.backend).toBe('cpu');
     expect(result.maxAbsError).toBe(0);
+    // The CPU path ran in the module worker (its script was fetched), not on the main thread.
+    const workerScripts = await harness.page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => e.name).filter((name) => /stft-spectrogram.*\.js/.test(name)),
+    );
+    expect(workerScripts.length).toBeGreaterThan(0);
     const refused = await harness.page.evaluate(async () => {
       const h = (window as unknown as { spectrogramHarness: Harness }).spectrogramHarness;
       return h.computeSpectrogram(new Float32Array(100), h.DEFAULT_SPECTROGRAM, { backend: 'webgpu' }).then(

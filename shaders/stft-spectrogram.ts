@@ -1,12 +1,15 @@
 /**
  * Host for stft-spectrogram.wgsl: the timeline lane's log-frequency spectrogram on WebGPU, with an automatic CPU
- * fallback (src/dsp/spectrogram.ts, the shader's reference) when WebGPU is missing or fails. Long signals go
- * through in chunks of frames, each its own task, so neither path blocks the main thread for long.
+ * fallback (src/dsp/spectrogram.ts, the shader's reference) when WebGPU is missing, fails, or is only a software
+ * adapter. The CPU path runs in a module worker (this same module, loaded under the name 'stft-spectrogram'), or
+ * in short main-thread time slices where there are no workers; GPU work goes in chunks of dispatches. Either way
+ * the main thread is never blocked for long.
  */
 
 import {
   fullScalePower,
   logBandTable,
+  spectrogram,
   spectrogramFrameCount,
   spectrogramFrames,
   validateSpectrogramParams,
@@ -23,7 +26,7 @@ export interface SpectrogramResult extends SpectrogramImage {
 }
 
 export interface SpectrogramOptions {
-  /** 'auto' (default) tries WebGPU and falls back to the CPU. */
+  /** 'auto' (default): WebGPU on a hardware adapter, otherwise the CPU; 'webgpu' insists on WebGPU (any adapter). */
   backend?: 'auto' | SpectrogramBackend;
   /** Reuse an existing device instead of requesting one. */
   device?: GPUDevice;
@@ -32,8 +35,18 @@ export interface SpectrogramOptions {
 
 /** Frames per GPU dispatch (≤ 65 535 workgroups per dimension); 8192 frames of hop 512 upload 16 MiB of samples. */
 const GPU_FRAMES_PER_CHUNK = 8192;
-/** Frames per CPU slice between yields to the event loop: ~10 ms of work at nFft 1024. */
-const CPU_FRAMES_PER_SLICE = 256;
+/** Main-thread work per CPU slice between yields; well under the 50 ms that counts as a long task. */
+const CPU_SLICE_MS = 10;
+/** Samples per message to the CPU worker: 4 MiB copies keep each posting task short. */
+const WORKER_SAMPLES_PER_MESSAGE = 1 << 20;
+/** Worker name that makes this module serve spectrogram requests when it is a worker's entry (see the end of the file). */
+const WORKER_NAME = 'stft-spectrogram';
+
+type WorkerRequest =
+  | { type: 'start'; params: SpectrogramParams; lengthSamples: number }
+  | { type: 'samples'; offset: number; data: Float32Array }
+  | { type: 'compute' };
+type WorkerReply = { type: 'done'; frames: number; data: Float32Array } | { type: 'error'; message: string };
 const PARAMS_BYTES = 48;
 
 /** The compiled pipeline on one device; owns nothing per signal (buffers live only inside `compute`). */
@@ -44,12 +57,12 @@ export class StftSpectrogramGpu {
     private readonly ownsDevice: boolean,
   ) {}
 
-  /** null when this environment has no usable WebGPU adapter. */
-  static async create(device?: GPUDevice): Promise<StftSpectrogramGpu | null> {
+  /** null when this environment has no usable WebGPU adapter (or only a software one and `hardwareOnly` is set). */
+  static async create(device?: GPUDevice, hardwareOnly = false): Promise<StftSpectrogramGpu | null> {
     let owned = false;
     if (!device) {
       const adapter = typeof navigator !== 'undefined' && navigator.gpu ? await navigator.gpu.requestAdapter() : null;
-      if (!adapter) return null;
+      if (!adapter || (hardwareOnly && isSoftwareAdapter(adapter))) return null;
       device = await adapter.requestDevice();
       owned = true;
     }
@@ -148,18 +161,102 @@ function shaderTables(nFft: number): Float32Array<ArrayBuffer> {
   return tables;
 }
 
-/** CPU path in slices, yielding to the event loop between them so the page stays responsive. */
+/** Yields to the event loop through a message (a new task, without setTimeout's ≥ 4 ms clamp on nested timers). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** CPU path in time slices of ~CPU_SLICE_MS, yielding between them so the page stays responsive (no long tasks). */
 export async function spectrogramOnCpu(samples: Float32Array, p: SpectrogramParams, signal?: AbortSignal): Promise<SpectrogramImage> {
   validateSpectrogramParams(p);
   const frames = spectrogramFrameCount(samples.length, p.hop);
   const data = new Float32Array(frames * p.bands);
   const table = logBandTable(p);
-  for (let first = 0; first < frames; first += CPU_FRAMES_PER_SLICE) {
+  let first = 0;
+  let sliceFrames = 16;
+  while (first < frames) {
     signal?.throwIfAborted();
-    spectrogramFrames(samples, p, table, first, Math.min(CPU_FRAMES_PER_SLICE, frames - first), data);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    const start = performance.now();
+    const count = Math.min(sliceFrames, frames - first);
+    spectrogramFrames(samples, p, table, first, count, data);
+    first += count;
+    // Size the next slice from this one's speed, so slices stay near the budget on fast and slow machines alike.
+    const msPerFrame = Math.max(1e-3, (performance.now() - start) / count);
+    sliceFrames = Math.max(1, Math.floor(CPU_SLICE_MS / msPerFrame));
+    await nextTask();
   }
   return { frames, bands: p.bands, data };
+}
+
+/** True for software adapters (SwiftShader, WARP): there the kernel runs emulated on the CPU, ~60× slower than spectrogramOnCpu (bench/spectrogram.ts). */
+function isSoftwareAdapter(adapter: GPUAdapter): boolean {
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  return info.isFallbackAdapter === true || /swiftshader|warp|llvmpipe/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
+}
+
+/**
+ * CPU path off the main thread: this module re-loaded as a module worker receives the samples in short messages
+ * and returns the image (transferred). Resolves null where workers are unavailable (Node, CLI).
+ */
+async function spectrogramInWorker(samples: Float32Array, p: SpectrogramParams, signal?: AbortSignal): Promise<SpectrogramImage | null> {
+  let worker: Worker;
+  try {
+    // A literal options object: Vite bundles `new Worker(new URL(…, import.meta.url), {…})` as a worker chunk.
+    worker = new Worker(new URL('./stft-spectrogram.ts', import.meta.url), { type: 'module', name: 'stft-spectrogram' });
+  } catch {
+    return null;
+  }
+  try {
+    const reply = new Promise<WorkerReply>((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<WorkerReply>) => resolve(event.data);
+      worker.onerror = (event) => reject(new Error(`spectrogram worker failed: ${event.message}`));
+      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    const post = (request: WorkerRequest, transfer: Transferable[] = []) => worker.postMessage(request, transfer);
+    post({ type: 'start', params: p, lengthSamples: samples.length });
+    for (let offset = 0; offset < samples.length; offset += WORKER_SAMPLES_PER_MESSAGE) {
+      signal?.throwIfAborted();
+      const data = samples.slice(offset, offset + WORKER_SAMPLES_PER_MESSAGE);
+      post({ type: 'samples', offset, data }, [data.buffer]);
+      await nextTask();
+    }
+    post({ type: 'compute' });
+    const result = await reply;
+    if (result.type === 'error') throw new Error(result.message);
+    return { frames: result.frames, bands: p.bands, data: result.data };
+  } finally {
+    worker.terminate();
+  }
+}
+
+/** The worker side: only adapts messages to `spectrogram()`. */
+function serveWorkerRequests(scope: DedicatedWorkerGlobalScope): void {
+  let params: SpectrogramParams | null = null;
+  let samples = new Float32Array(0);
+  const reply = (message: WorkerReply, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
+  scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
+    const request = event.data;
+    try {
+      if (request.type === 'start') {
+        params = request.params;
+        samples = new Float32Array(request.lengthSamples);
+      } else if (request.type === 'samples') samples.set(request.data, request.offset);
+      else {
+        if (!params) throw new Error('spectrogram worker: compute before start');
+        const image = spectrogram(samples, params);
+        reply({ type: 'done', frames: image.frames, data: image.data }, [image.data.buffer]);
+      }
+    } catch (error) {
+      reply({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+    }
+  };
 }
 
 /** The lane's entry point: WebGPU when available (and asked for), else the CPU; the result says which ran. */
@@ -167,7 +264,8 @@ export async function computeSpectrogram(samples: Float32Array, p: SpectrogramPa
   validateSpectrogramParams(p);
   const backend = options.backend ?? 'auto';
   if (backend !== 'cpu') {
-    const gpu = await StftSpectrogramGpu.create(options.device).catch(() => null);
+    // 'auto' skips software adapters: the CPU path is faster there.
+    const gpu = await StftSpectrogramGpu.create(options.device, backend === 'auto').catch(() => null);
     if (gpu) {
       try {
         return { ...(await gpu.compute(samples, p, options.signal)), backend: 'webgpu' };
@@ -180,5 +278,10 @@ export async function computeSpectrogram(samples: Float32Array, p: SpectrogramPa
       throw new Error('WebGPU is not available in this browser.');
     }
   }
-  return { ...(await spectrogramOnCpu(samples, p, options.signal)), backend: 'cpu' };
+  const image = (await spectrogramInWorker(samples, p, options.signal)) ?? (await spectrogramOnCpu(samples, p, options.signal));
+  return { ...image, backend: 'cpu' };
+}
+
+if (typeof DedicatedWorkerGlobalScope !== 'undefined' && self instanceof DedicatedWorkerGlobalScope && self.name === WORKER_NAME) {
+  serveWorkerRequests(self);
 }
