@@ -5,9 +5,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeVideo } from './fixtures';
-import { dropFiles, fileFromDisk, launchBrowser, nonBackgroundPixels, startServer, waitForEngine, waitForOpenOutcome, type AppServer, type DropFile } from './harness';
+import { dropFiles, fileFromDisk, generateAndWait, launchBrowser, nonBackgroundPixels, startServer, waitForEngine, waitForOpenOutcome, type AppServer, type DropFile } from './harness';
 
 const DURATION_SEC = 1.5;
 let server: AppServer;
@@ -58,6 +59,40 @@ function readWavHeader(bytes: Uint8Array): WavSummary {
   throw new Error('no data chunk');
 }
 
+async function openClip(page: Page, backend: string): Promise<string> {
+  await page.goto(`${server.url}?backend=${backend}`);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  const badge = await waitForEngine(page);
+  await dropFiles(page, [clip]);
+  expect((await waitForOpenOutcome(page)).message).toMatch(/box\.mp4 · 128×96 · avc1\.\w+ · 1\.50 s/);
+  return badge;
+}
+
+/** Space plays the video and the generated audio together; space again pauses both. */
+async function checkSpaceBarPlayback(page: Page): Promise<void> {
+  await page.locator('body').press('Space');
+  await page.waitForFunction(() => {
+    const video = document.querySelector<HTMLVideoElement>('[data-testid="video"]');
+    return video !== null && !video.paused && video.currentTime > 0.2;
+  });
+  expect(await page.getByTestId('audio-lane').getAttribute('data-audio')).toBe('running');
+  await page.locator('body').press('Space');
+  await page.waitForFunction(() => document.querySelector<HTMLVideoElement>('[data-testid="video"]')?.paused === true);
+  expect(await page.getByTestId('play').textContent()).toBe('Play');
+}
+
+/** Downloads the track in each WAV format and checks header and data length against the generated samples. */
+async function checkDownloads(page: Page, samples: number, sampleRate: number): Promise<void> {
+  for (const [format, bits, tag] of [['pcm16', 16, 1], ['pcm24', 24, 0xfffe], ['float32', 32, 3]] as const) {
+    await page.getByTestId('export-format').selectOption(format);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-wav').click()]);
+    expect(download.suggestedFilename()).toBe(`box-foley-seed1-${format}.wav`);
+    const wav = readWavHeader(new Uint8Array(await readFile(await download.path())));
+    expect(wav).toMatchObject({ formatTag: tag, sampleRate, bitsPerSample: bits });
+    expect(wav.dataBytes).toBe(samples * wav.channels * (bits / 8));
+  }
+}
+
 describe.each([
   { backend: 'webgpu', badge: 'WebGPU' },
   { backend: 'wasm', badge: 'WASM' },
@@ -66,24 +101,13 @@ describe.each([
     const browser = await launchBrowser();
     try {
       const { page } = browser;
-      await page.goto(`${server.url}?backend=${backend}`);
-      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-      expect(await waitForEngine(page)).toBe(badge);
+      expect(await openClip(page, backend)).toBe(badge);
       await expect(page.getByTestId('test-pack-label').textContent()).resolves.toBe('test pack — random weights');
-
-      await dropFiles(page, [clip]);
-      const opened = await waitForOpenOutcome(page);
-      expect(opened.message).toMatch(/box\.mp4 · 128×96 · avc1\.\w+ · 1\.50 s/);
       expect(Number(await page.getByTestId('thumbnails').getAttribute('data-count'))).toBeGreaterThan(0);
       expect(await nonBackgroundPixels(page, '[data-testid="thumbnails"]')).toBeGreaterThan(0);
 
       await page.getByTestId('prompt').fill('footsteps zzzunknownword');
-      await page.getByTestId('steps').fill('2');
-      await page.getByTestId('generate').click();
-      await page.getByTestId('job').waitFor();
-      await page.waitForSelector('[data-testid="waveform"], [data-testid="notice"][data-kind="error"]', { timeout: 230_000 });
-      expect(await page.locator('[data-testid="notice"]').allTextContents()).toEqual([]);
-
+      await generateAndWait(page);
       const lane = page.getByTestId('audio-lane');
       const sampleRate = Number(await lane.getAttribute('data-sample-rate'));
       const samples = Number(await lane.getAttribute('data-samples'));
@@ -92,25 +116,8 @@ describe.each([
       await page.waitForFunction(() => document.querySelector('[data-testid="waveform"] > div')?.shadowRoot?.querySelector('canvas') != null);
       expect(await nonBackgroundPixels(page, '[data-testid="waveform"]')).toBeGreaterThan(100);
 
-      // Space plays the video and the generated audio together; space again pauses both.
-      await page.locator('body').press('Space');
-      await page.waitForFunction(() => {
-        const video = document.querySelector<HTMLVideoElement>('[data-testid="video"]');
-        return video !== null && !video.paused && video.currentTime > 0.2;
-      });
-      expect(await lane.getAttribute('data-audio')).toBe('running');
-      await page.locator('body').press('Space');
-      await page.waitForFunction(() => document.querySelector<HTMLVideoElement>('[data-testid="video"]')?.paused === true);
-      expect(await page.getByTestId('play').textContent()).toBe('Play');
-
-      for (const [format, bits, tag] of [['pcm16', 16, 1], ['pcm24', 24, 0xfffe], ['float32', 32, 3]] as const) {
-        await page.getByTestId('export-format').selectOption(format);
-        const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-wav').click()]);
-        expect(download.suggestedFilename()).toBe(`box-foley-seed1-${format}.wav`);
-        const wav = readWavHeader(new Uint8Array(await readFile(await download.path())));
-        expect(wav).toMatchObject({ formatTag: tag, sampleRate, bitsPerSample: bits });
-        expect(wav.dataBytes).toBe(samples * wav.channels * (bits / 8));
-      }
+      await checkSpaceBarPlayback(page);
+      await checkDownloads(page, samples, sampleRate);
       expect(browser.errors.filter((line) => !line.includes('onnxruntime'))).toEqual([]);
     } finally {
       await browser.close();
@@ -122,15 +129,29 @@ function lufsList(text: string | null): number[] {
   return (text ?? '').split(',').map(Number);
 }
 
+/** Freehand on the L lane: −20 LUFS over the first half, −45 LUFS over the second; returns the lane's target values. */
+async function drawStepCurve(page: Page): Promise<number[]> {
+  const editor = page.getByTestId('curve-editor-0');
+  await editor.scrollIntoViewIfNeeded();
+  const box = await editor.boundingBox();
+  if (!box) throw new Error('curve editor not visible');
+  // The lane maps 0..−70 LUFS onto its height.
+  const y = (lufs: number) => box.y + (-lufs / 70) * box.height;
+  await page.mouse.move(box.x + 1, y(-20));
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, y(-20), { steps: 10 });
+  await page.mouse.move(box.x + box.width * 0.5 + 1, y(-45));
+  await page.mouse.move(box.x + box.width - 1, y(-45), { steps: 10 });
+  await page.mouse.up();
+  return lufsList(await page.getByTestId('loudness-lane-0').getAttribute('data-target-lufs'));
+}
+
 describe('target loudness curve', () => {
   it('draws a curve, refuses levels outside −70..0, undoes, and the generated track follows it', async () => {
     const browser = await launchBrowser();
     try {
       const { page } = browser;
-      await page.goto(`${server.url}?backend=wasm`);
-      await waitForEngine(page);
-      await dropFiles(page, [clip]);
-      expect((await waitForOpenOutcome(page)).opened).toBe(true);
+      await openClip(page, 'wasm');
 
       await page.getByTestId('curve-flat-lufs').fill('-80');
       await page.getByTestId('curve-flat').click();
@@ -142,19 +163,7 @@ describe('target loudness curve', () => {
       const flat = lufsList(await lane.getAttribute('data-target-lufs'));
       expect(flat.every((lufs) => lufs === -30)).toBe(true);
 
-      // Freehand: −20 LUFS over the first half, −45 LUFS over the second (the lane maps 0..−70 LUFS onto its height).
-      const editor = page.getByTestId('curve-editor-0');
-      await editor.scrollIntoViewIfNeeded();
-      const box = await editor.boundingBox();
-      if (!box) throw new Error('curve editor not visible');
-      const y = (lufs: number) => box.y + (-lufs / 70) * box.height;
-      await page.mouse.move(box.x + 1, y(-20));
-      await page.mouse.down();
-      await page.mouse.move(box.x + box.width * 0.5, y(-20), { steps: 10 });
-      await page.mouse.move(box.x + box.width * 0.5 + 1, y(-45));
-      await page.mouse.move(box.x + box.width - 1, y(-45), { steps: 10 });
-      await page.mouse.up();
-      const drawn = lufsList(await lane.getAttribute('data-target-lufs'));
+      const drawn = await drawStepCurve(page);
       expect(drawn).toHaveLength(flat.length);
       const half = Math.floor(drawn.length / 2);
       for (const lufs of drawn.slice(0, half - 1)) expect(lufs).toBeCloseTo(-20, 0);
@@ -166,10 +175,7 @@ describe('target loudness curve', () => {
       await page.locator('body').press('Control+Shift+z');
       expect(lufsList(await lane.getAttribute('data-target-lufs'))).toEqual(drawn);
 
-      await page.getByTestId('steps').fill('2');
-      await page.getByTestId('generate').click();
-      await page.waitForSelector('[data-testid="waveform"], [data-testid="notice"][data-kind="error"]', { timeout: 230_000 });
-      expect(await page.locator('[data-testid="notice"]').allTextContents()).toEqual([]);
+      await generateAndWait(page);
       for (const channel of [0, 1]) {
         const measured = lufsList(await page.getByTestId(`loudness-lane-${channel}`).getAttribute('data-measured-lufs'));
         expect(measured).toHaveLength(drawn.length);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBadInputs, makeVideo, type BadInputs } from './fixtures';
-import { dropFiles, fileFromDisk, launchBrowser, startServer, waitForEngine, waitForOpenOutcome, type AppServer, type BrowserSession, type DropFile } from './harness';
+import { dropFiles, fileFromDisk, generateAndWait, launchBrowser, startServer, waitForEngine, waitForOpenOutcome, type AppServer, type BrowserSession, type DropFile } from './harness';
 
 let server: AppServer;
 let browser: BrowserSession;
@@ -82,10 +82,7 @@ describe('bad input', () => {
 
   it('still generates for the open video afterwards, and opens a good file again', async () => {
     const { page } = browser;
-    await page.getByTestId('steps').fill('2');
-    await page.getByTestId('generate').click();
-    await page.waitForSelector('[data-testid="waveform"], [data-testid="notice"][data-kind="error"]', { timeout: 230_000 });
-    expect(await page.locator('[data-testid="notice"]').allTextContents()).toEqual([]);
+    await generateAndWait(page);
     expect(await page.getByTestId('audio-lane').getAttribute('data-duration-sec')).toBe('1');
     await dropFiles(page, [good]);
     expect((await waitForOpenOutcome(page)).opened).toBe(true);

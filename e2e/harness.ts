@@ -157,3 +157,13 @@ export async function nonBackgroundPixels(page: Page, selector: string): Promise
     return count;
   }, selector);
 }
+
+/** Sets the step count, clicks Generate, waits for the job to end; throws with the app's message if it failed. */
+export async function generateAndWait(page: Page, steps = 2): Promise<void> {
+  await page.getByTestId('steps').fill(String(steps));
+  await page.getByTestId('generate').click();
+  await page.getByTestId('job').waitFor({ state: 'detached', timeout: 230_000 });
+  const notices = await page.locator('[data-testid="notice"]').allTextContents();
+  if (notices.length > 0) throw new Error(`generation failed: ${notices.join(' | ')}`);
+  await page.getByTestId('waveform').waitFor();
+}

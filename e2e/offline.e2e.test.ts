@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makeVideo } from './fixtures';
-import { dropFiles, fileFromDisk, launchBrowser, startServer, waitForEngine, waitForOpenOutcome, type AppServer, type BrowserSession } from './harness';
+import { dropFiles, fileFromDisk, generateAndWait, launchBrowser, startServer, waitForEngine, waitForOpenOutcome, type AppServer, type BrowserSession } from './harness';
 
 let server: AppServer;
 let browser: BrowserSession;
@@ -48,10 +48,7 @@ it('reloads and generates with the network off', async () => {
 
   await dropFiles(page, [video]);
   expect((await waitForOpenOutcome(page)).opened).toBe(true);
-  await page.getByTestId('steps').fill('2');
-  await page.getByTestId('generate').click();
-  await page.waitForSelector('[data-testid="waveform"], [data-testid="notice"][data-kind="error"]', { timeout: 230_000 });
-  expect(await page.locator('[data-testid="notice"]').allTextContents()).toEqual([]);
+  await generateAndWait(page);
   const lane = page.getByTestId('audio-lane');
   expect(Number(await lane.getAttribute('data-samples'))).toBe(Number(await lane.getAttribute('data-sample-rate')));
 });

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { measuredCurveLufs } from '../measured-curve';
-import { curvePointCount } from '../store/curve';
+import { curvePointCount, type TargetCurve } from '../store/curve';
 import { removeCurve, setCurveEnabled, setCurveFlat, setCurveFrom, setCurveLinked, smoothTargetCurve } from '../store/curve-actions';
 import { useAppState, useSession } from '../use-session';
 
@@ -39,28 +39,7 @@ export function CurvePanel() {
           </button>
         </div>
       )}
-      {curve && (
-        <>
-          <div className="button-row">
-            <button type="button" data-testid="curve-smooth" onClick={() => manager.dispatch(smoothTargetCurve, undefined)}>
-              Smooth
-            </button>
-            <button type="button" onClick={() => manager.dispatch(removeCurve, undefined)}>
-              Remove
-            </button>
-          </div>
-          <label className="check">
-            <input type="checkbox" data-testid="curve-enabled" checked={curve.enabled} onChange={(event) => manager.dispatch(setCurveEnabled, event.currentTarget.checked)} />
-            Use for generation
-          </label>
-          {pack.channels === 2 && (
-            <label className="check">
-              <input type="checkbox" data-testid="curve-linked" checked={curve.linked} onChange={(event) => manager.dispatch(setCurveLinked, event.currentTarget.checked)} />
-              Link L/R
-            </label>
-          )}
-        </>
-      )}
+      {curve && <CurveTools curve={curve} stereo={pack.channels === 2} />}
       <div className="button-row">
         <button type="button" data-testid="undo" disabled={!manager.canUndo} title="Undo (Ctrl+Z)" onClick={() => manager.undo()}>
           Undo
@@ -71,5 +50,32 @@ export function CurvePanel() {
       </div>
       <p className="hint">Draw on the L/R loudness lanes below the waveform. Range −70 to 0 LUFS.</p>
     </section>
+  );
+}
+
+/** Edits of an existing curve. */
+function CurveTools({ curve, stereo }: { curve: TargetCurve; stereo: boolean }) {
+  const manager = useSession().manager;
+  return (
+    <>
+      <div className="button-row">
+        <button type="button" data-testid="curve-smooth" onClick={() => manager.dispatch(smoothTargetCurve, undefined)}>
+          Smooth
+        </button>
+        <button type="button" onClick={() => manager.dispatch(removeCurve, undefined)}>
+          Remove
+        </button>
+      </div>
+      <label className="check">
+        <input type="checkbox" data-testid="curve-enabled" checked={curve.enabled} onChange={(event) => manager.dispatch(setCurveEnabled, event.currentTarget.checked)} />
+        Use for generation
+      </label>
+      {stereo && (
+        <label className="check">
+          <input type="checkbox" data-testid="curve-linked" checked={curve.linked} onChange={(event) => manager.dispatch(setCurveLinked, event.currentTarget.checked)} />
+          Link L/R
+        </label>
+      )}
+    </>
   );
 }

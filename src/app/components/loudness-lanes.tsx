@@ -24,6 +24,33 @@ function formatValues(values: ArrayLike<number> | undefined): string | undefined
   return values ? Array.from(values, (v) => (Number.isFinite(v) ? v.toFixed(1) : '-inf')).join(',') : undefined;
 }
 
+interface CurveGraphProps {
+  widthPx: number;
+  target: readonly number[] | undefined;
+  measured: Float32Array | undefined;
+  xOf: (index: number) => number;
+  showPoints: boolean;
+}
+
+/** The lane's drawing: LUFS grid, the target curve with its points, the measured curve over it. */
+function CurveGraph({ widthPx, target, measured, xOf, showPoints }: CurveGraphProps) {
+  return (
+    <>
+      {GRID_LUFS.map((lufs) => (
+        <g key={lufs} className="grid">
+          <line x1={0} x2={widthPx} y1={yOf(lufs)} y2={yOf(lufs)} />
+          <text x={widthPx - 4} y={yOf(lufs) - 2} textAnchor="end">
+            {lufs}
+          </text>
+        </g>
+      ))}
+      {target && <polyline className="target" points={polyline(target, xOf)} />}
+      {measured && <polyline className="measured" points={polyline(measured, xOf)} />}
+      {target && showPoints && target.map((lufs, i) => <circle key={i} className="target-point" cx={xOf(i)} cy={yOf(lufs)} r={2.5} />)}
+    </>
+  );
+}
+
 /** One lane per channel: the target curve (drawn freehand) with the generated track's measured curve over it. */
 export function LoudnessLanes({ widthPx }: { widthPx: number }) {
   const pack = useAppState((state) => state.engine.pack);
@@ -85,17 +112,7 @@ function LoudnessLane({ channel, channelCount, curveRate, widthPx }: { channel: 
         }}
         onPointerUp={() => (last.current = null)}
       >
-        {GRID_LUFS.map((lufs) => (
-          <g key={lufs} className="grid">
-            <line x1={0} x2={widthPx} y1={yOf(lufs)} y2={yOf(lufs)} />
-            <text x={widthPx - 4} y={yOf(lufs) - 2} textAnchor="end">
-              {lufs}
-            </text>
-          </g>
-        ))}
-        {target && <polyline className="target" points={polyline(target, xOf)} />}
-        {measured && <polyline className="measured" points={polyline(measured, xOf)} />}
-        {target && pxPerSec / curveRate >= 8 && target.map((lufs, i) => <circle key={i} className="target-point" cx={xOf(i)} cy={yOf(lufs)} r={2.5} />)}
+        <CurveGraph widthPx={widthPx} target={target} measured={measured} xOf={xOf} showPoints={pxPerSec / curveRate >= 8} />
       </svg>
     </div>
   );
