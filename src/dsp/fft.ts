@@ -13,28 +13,29 @@ function assertPowerOfTwo(n: number, what: string): void {
 }
 
 /**
- * In-place complex FFT of one power-of-two size on split real/imaginary arrays: iterative decimation in time,
- * with radix-2 stages fused in pairs (radix-2², Despain 1974) so each pass over the data does two stages.
+ * In-place complex FFT of one power-of-two size on split real/imaginary arrays: iterative decimation in time after
+ * a bit-reversal permutation, two radix-2 stages fused into one radix-4 pass (3 twiddle products per 4 points).
  */
 export class ComplexFft {
   readonly size: number;
   /** Index pairs (i, j), i < j, to swap for the bit-reversal permutation. */
   private readonly swaps: Uint32Array;
-  /** e^(−2πij / 2h) for the stage of half-span h at offset h − 1, j < h. */
-  private readonly twRe: Float64Array;
-  private readonly twIm: Float64Array;
+  /** Per radix-4 pass of quarter-span h, at offset h − 1: e^(−2πij/4h), its square and cube, j < h, as re/im. */
+  private readonly tw: Float64Array[];
 
   constructor(size: number) {
     assertPowerOfTwo(size, 'FFT');
     this.size = size;
     this.swaps = bitReversalSwaps(size);
-    this.twRe = new Float64Array(Math.max(1, size - 1));
-    this.twIm = new Float64Array(Math.max(1, size - 1));
-    for (let half = 1; half < size; half *= 2) {
-      for (let j = 0; j < half; j++) {
-        const angle = (-Math.PI * j) / half;
-        this.twRe[half - 1 + j] = Math.cos(angle);
-        this.twIm[half - 1 + j] = Math.sin(angle);
+    const length = Math.max(1, size);
+    this.tw = Array.from({ length: 6 }, () => new Float64Array(length));
+    for (let h = Math.log2(size) % 2 === 1 ? 2 : 1; 4 * h <= size; h *= 4) {
+      for (let j = 0; j < h; j++) {
+        for (let power = 1; power <= 3; power++) {
+          const angle = (-2 * Math.PI * j * power) / (4 * h);
+          this.tw[2 * (power - 1)]![h - 1 + j] = Math.cos(angle);
+          this.tw[2 * (power - 1) + 1]![h - 1 + j] = Math.sin(angle);
+        }
       }
     }
   }
@@ -46,12 +47,17 @@ export class ComplexFft {
 
   /** Inverse transform including the 1/N scaling: conj(FFT(conj x)) / N, done by swapping the real and imaginary arrays. */
   inverse(re: FloatArray, im: FloatArray): void {
-    this.transform(im, re);
+    this.inverseUnscaled(re, im);
     const scale = 1 / this.size;
     for (let i = 0; i < this.size; i++) {
       re[i] *= scale;
       im[i] *= scale;
     }
+  }
+
+  /** Inverse without the 1/N, for callers that fold the scaling into their own pass. */
+  inverseUnscaled(re: FloatArray, im: FloatArray): void {
+    this.transform(im, re);
   }
 
   private transform(re: FloatArray, im: FloatArray): void {
@@ -68,55 +74,59 @@ export class ComplexFft {
       im[i] = im[j]!;
       im[j] = ti;
     }
-    let half = 1;
-    // An odd number of stages leaves one plain radix-2 stage, done first where its twiddle is 1.
+    let h = 1;
+    // An odd number of radix-2 stages leaves one, done first where its twiddle is 1.
     if (Math.log2(n) % 2 === 1) {
       for (let k = 0; k < n; k += 2) butterfly2(re, im, k);
-      half = 2;
+      h = 2;
     }
-    for (; half < n; half *= 4) this.radix22Pass(re, im, half);
+    for (; 4 * h <= n; h *= 4) this.radix4Pass(re, im, h);
   }
 
-  /** The stages of half-span h and 2h in one pass over groups of 4h points (quarters A, B, C, D of h points each). */
-  private radix22Pass(re: FloatArray, im: FloatArray, h: number): void {
+  /**
+   * Combines groups of four length-h DFTs into length-4h DFTs. After bit reversal the quarters A, B, C, D of a
+   * group hold the sub-DFTs of residues 0, 2, 1, 3 (mod 4), so X[j + q·h] = A + (−i)^q·W^j·C + (−1)^q·W^2j·B + i^q·W^3j·D.
+   */
+  private radix4Pass(re: FloatArray, im: FloatArray, h: number): void {
     const n = this.size;
-    const twRe = this.twRe;
-    const twIm = this.twIm;
+    const [w1Re, w1Im, w2Re, w2Im, w3Re, w3Im] = this.tw as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     for (let j = 0; j < h; j++) {
-      const w2r = twRe[h - 1 + j]!;
-      const w2i = twIm[h - 1 + j]!;
-      const w4r = twRe[2 * h - 1 + j]!;
-      const w4i = twIm[2 * h - 1 + j]!;
+      const t = h - 1 + j;
+      const ar = w1Re[t]!;
+      const ai = w1Im[t]!;
+      const br = w2Re[t]!;
+      const bi = w2Im[t]!;
+      const cr = w3Re[t]!;
+      const ci = w3Im[t]!;
       for (let a = j; a < n; a += 4 * h) {
         const b = a + h;
         const c = b + h;
         const d = c + h;
-        // Stage h: (A, B) and (C, D) with twiddle w2.
-        const br = re[b]! * w2r - im[b]! * w2i;
-        const bi = re[b]! * w2i + im[b]! * w2r;
-        const dr = re[d]! * w2r - im[d]! * w2i;
-        const di = re[d]! * w2i + im[d]! * w2r;
-        const a1r = re[a]! + br;
-        const a1i = im[a]! + bi;
-        const b1r = re[a]! - br;
-        const b1i = im[a]! - bi;
-        const c1r = re[c]! + dr;
-        const c1i = im[c]! + di;
-        const d1r = re[c]! - dr;
-        const d1i = im[c]! - di;
-        // Stage 2h: (A1, C1) with w4 and (B1, D1) with w4·(−i).
-        const cr = c1r * w4r - c1i * w4i;
-        const ci = c1r * w4i + c1i * w4r;
-        const er = d1r * w4i + d1i * w4r;
-        const ei = d1i * w4i - d1r * w4r;
-        re[a] = a1r + cr;
-        im[a] = a1i + ci;
-        re[c] = a1r - cr;
-        im[c] = a1i - ci;
-        re[b] = b1r + er;
-        im[b] = b1i + ei;
-        re[d] = b1r - er;
-        im[d] = b1i - ei;
+        const t0r = re[a]!;
+        const t0i = im[a]!;
+        const t1r = re[c]! * ar - im[c]! * ai;
+        const t1i = re[c]! * ai + im[c]! * ar;
+        const t2r = re[b]! * br - im[b]! * bi;
+        const t2i = re[b]! * bi + im[b]! * br;
+        const t3r = re[d]! * cr - im[d]! * ci;
+        const t3i = re[d]! * ci + im[d]! * cr;
+        const sr = t0r + t2r;
+        const si = t0i + t2i;
+        const dr = t0r - t2r;
+        const di = t0i - t2i;
+        const pr = t1r + t3r;
+        const pi = t1i + t3i;
+        // −i·(t1 − t3)
+        const qr = t1i - t3i;
+        const qi = t3r - t1r;
+        re[a] = sr + pr;
+        im[a] = si + pi;
+        re[b] = dr + qr;
+        im[b] = di + qi;
+        re[c] = sr - pr;
+        im[c] = si - pi;
+        re[d] = dr - qr;
+        im[d] = di - qi;
       }
     }
   }
@@ -239,26 +249,30 @@ export class RealFft {
     }
   }
 
-  /** Rebuilds Z = Fe + i·Fo from bins 0..N/2 and inverse-transforms it (1/(N/2) scaling), leaving x[2k] + i·x[2k+1] in z. */
+  /** Rebuilds Z = Fe + i·Fo from bins 0..N/2 and inverse-transforms it, leaving x[2k] + i·x[2k+1] in z (scaling folded in here). */
   private startInverse(inRe: FloatArray, inIm: FloatArray, inOffset: number): void {
     const m = this.size / 2;
     const { zr, zi, wRe, wIm } = this;
-    for (let k = 0; k < m; k++) {
+    // 1/2 from the even/odd split times the 1/m the unscaled inverse FFT leaves out; imaginary DC and Nyquist are dropped.
+    const half = 0.5 / m;
+    zr[0] = half * (inRe[inOffset]! + inRe[inOffset + m]!);
+    zi[0] = half * (inRe[inOffset]! - inRe[inOffset + m]!);
+    for (let k = 1; k < m; k++) {
       const xr = inRe[inOffset + k]!;
-      const xi = k === 0 ? 0 : inIm[inOffset + k]!;
+      const xi = inIm[inOffset + k]!;
       const yr = inRe[inOffset + m - k]!;
-      const yi = k === 0 ? 0 : -inIm[inOffset + m - k]!;
+      const yi = -inIm[inOffset + m - k]!;
       // Fe = (X[k] + conj X[m−k]) / 2, Fo = (X[k] − conj X[m−k]) · e^(+2πik/N) / 2, Z = Fe + i·Fo.
-      const er = 0.5 * (xr + yr);
-      const ei = 0.5 * (xi + yi);
-      const dr = 0.5 * (xr - yr);
-      const di = 0.5 * (xi - yi);
+      const er = half * (xr + yr);
+      const ei = half * (xi + yi);
+      const dr = half * (xr - yr);
+      const di = half * (xi - yi);
       const or = dr * wRe[k]! + di * wIm[k]!;
       const oi = di * wRe[k]! - dr * wIm[k]!;
       zr[k] = er - oi;
       zi[k] = ei + or;
     }
-    this.half.inverse(zr, zi);
+    this.half.inverseUnscaled(zr, zi);
   }
 }
 
