@@ -136,6 +136,14 @@ describe('griffinLim', () => {
     expect(fast32).toBeLessThan(at32);
   }, 120_000);
 
+  it('handles a zero-length output and a single frame', () => {
+    const magnitude = new Float32Array(33).fill(1);
+    expect(griffinLim(magnitude, 1, { nFft: 64, hop: 16, iterations: 3, lengthSamples: 0, seed: 0 }).length).toBe(0);
+    const one = griffinLim(magnitude, 1, { nFft: 64, hop: 16, iterations: 3, lengthSamples: 10, seed: 0 });
+    expect(one.length).toBe(10);
+    expect(one.every(Number.isFinite)).toBe(true);
+  });
+
   it('rejects inconsistent input', () => {
     const opts = { nFft: 64, hop: 16, iterations: 2, lengthSamples: 100, seed: 0 };
     expect(() => griffinLim(new Float32Array(33 * 7 - 1), 7, opts)).toThrow(/expected frames × bins/);

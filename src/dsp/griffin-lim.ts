@@ -43,14 +43,14 @@ export function griffinLim(magnitude: Float32Array, frames: number, options: Gri
   const plan = new StftPlan(options.nFft, options.hop);
   validate(magnitude, frames, plan.bins, options);
   const momentum = options.momentum ?? 0;
+  if (options.lengthSamples === 0) return new Float32Array(0);
   const workLength = stftFrameCount(options.lengthSamples, options.hop) === frames ? options.lengthSamples : (frames - 1) * options.hop;
   const spec = plan.allocate(frames);
   initialiseRandomPhase(magnitude, spec.re, spec.im, new Prng(options.seed));
-  const signal = new Float32Array(Math.max(1, workLength));
+  const signal = new Float32Array(workLength);
   const previous = momentum > 0 ? plan.allocate(frames) : null;
-  for (let i = 0; i < options.iterations; i++) {
-    plan.inverse(spec, workLength, signal);
-    plan.forward(signal, spec);
+  for (let i = 0; i < options.iterations && workLength > 0; i++) {
+    plan.forward(plan.inverse(spec, workLength, signal), spec);
     if (previous) applyMomentum(spec.re, spec.im, previous.re, previous.im, momentum / (1 + momentum));
     projectOntoMagnitude(magnitude, spec.re, spec.im);
   }
