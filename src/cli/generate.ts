@@ -8,6 +8,7 @@ import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { curveFromJson } from '../dsp/loudness-curve';
+import { nodeDecoderPool } from '../engine/audio-decoder-node';
 import { EtaEstimator } from '../engine/eta';
 import { generate } from '../engine/generate';
 import type { PackManifest } from '../engine/manifest';
@@ -131,6 +132,7 @@ export async function runGenerateCommand(argv: readonly string[], reporter: Repo
   const pack = await loadPack(directoryPackSource(packDir), { backends: ['cpu'], createAdapter: createNodeAdapter, signal });
   installNodeWebCodecs();
   const video = await openVideo(await openAsBlob(args.video));
+  const decoder = nodeDecoderPool();
   try {
     const options: GenerateOptions = {
       seed: (values.seed as number | undefined) ?? 0,
@@ -140,7 +142,7 @@ export async function runGenerateCommand(argv: readonly string[], reporter: Repo
       audioPrompt,
       targetCurveLufs: values['target-curve'] ? await readTargetCurve(values['target-curve'] as string, pack.manifest) : undefined,
     };
-    const result = await generate(pack, video, options, { signal, onProgress: (p) => reporter.progress(p) });
+    const result = await generate(pack, video, options, { decoder, signal, onProgress: (p) => reporter.progress(p) });
     reporter.done();
     if (result.unknownWords.length > 0) {
       reporter.note(`note: the pack has no tags for: ${result.unknownWords.join(', ')} (known: ${pack.manifest.conditioning.text.vocabulary.slice(2).join(', ')})`);
@@ -150,6 +152,7 @@ export async function runGenerateCommand(argv: readonly string[], reporter: Repo
     reporter.note(`wrote ${args.output}: ${seconds.toFixed(3)} s, ${result.sampleRate} Hz, ${result.channels.length} ch, ${args.format} (${(result.timings.totalMs / 1000).toFixed(1)} s)`);
     return 0;
   } finally {
+    decoder.dispose();
     video.close();
     await pack.dispose();
   }

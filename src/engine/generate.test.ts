@@ -7,6 +7,7 @@ import { makeVideo } from '../../e2e/fixtures';
 import { momentaryLoudnessCurve } from '../dsp/loudness-curve';
 import { installNodeWebCodecs } from '../media/node-webcodecs';
 import { openVideo, type VideoSource } from '../media/video-source';
+import { nodeDecoderPool } from './audio-decoder-node';
 import { generate } from './generate';
 import { createNodeAdapter } from './ort-node';
 import { loadPack, type LoadedPack } from './pack-loader';
@@ -66,6 +67,17 @@ describe('generate on the test pack with a real MP4', () => {
     const a = await run(11);
     expect(Array.from(await run(11))).toEqual(Array.from(a));
     expect(Array.from(await run(12))).not.toEqual(Array.from(a));
+  }, 180_000);
+
+  it('decodes on worker threads to exactly the audio of inline decoding', async () => {
+    const pool = nodeDecoderPool(2);
+    try {
+      const threaded = await generate(pack, await open(), { seed: 4, steps: 1 }, { decoder: pool });
+      const inline = await generate(pack, await open(), { seed: 4, steps: 1 });
+      expect(threaded.channels.map((c) => Array.from(c))).toEqual(inline.channels.map((c) => Array.from(c)));
+    } finally {
+      pool.dispose();
+    }
   }, 180_000);
 
   it('stops with an AbortError when cancelled during denoising', async () => {

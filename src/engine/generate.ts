@@ -4,9 +4,9 @@
  * Shared by the worker (browser) and the CLI (Node); only the LoadedPack's backend differs.
  */
 
-import { latentToAudio } from '../dsp/log-mel';
 import { shapeLoudness } from '../dsp/loudness-shaping';
 import { Prng } from '../dsp/prng';
+import { inlineDecoder, splitChannels, type AudioDecoder } from './audio-decoder';
 import { audioPromptLatent } from './audio-prompt';
 import { env } from './env';
 import { abortError, sampleFlow, type FlowOps } from './flow-sampler';
@@ -24,6 +24,8 @@ import { encodeVideo, type FrameSource } from './video-features';
 export interface GenerateHooks {
   onProgress?: (progress: Progress) => void;
   signal?: AbortSignal;
+  /** Where Griffin-Lim runs; a thread pool lets window k decode while window k + 1 denoises. Default: inline. */
+  decoder?: AudioDecoder;
 }
 
 /** Everything the DiT reads that does not change between steps, for the whole clip. */
@@ -155,6 +157,27 @@ async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{
   return { latent, frames };
 }
 
+/**
+ * Starts decoding one window, a job per channel. Channel c uses Griffin-Lim seed (seed + window·channels + c), so
+ * every window and channel starts from its own phase.
+ */
+function decodeWindow(decoder: AudioDecoder, manifest: PackManifest, latent: Float32Array, frames: number, window: AudioWindow, seed: number): Promise<Float32Array[]> {
+  const params = { ...manifest.latent, sampleRate: manifest.sampleRate };
+  const perChannel = splitChannels(latent, frames, manifest.channels, manifest.latent.nMels);
+  return Promise.all(
+    perChannel.map((channelLatent, c) =>
+      decoder.decode({
+        latent: channelLatent,
+        frames,
+        params,
+        iterations: manifest.decoder.iterations,
+        lengthSamples: window.lengthSamples,
+        seed: seed + window.index * manifest.channels + c,
+      }),
+    ),
+  );
+}
+
 /** Makes the audio follow the user's curve (the DiT only conditions on it; shaping makes it exact). */
 function shapeToTarget(channels: Float32Array[], curveLufs: number[][], manifest: PackManifest): Float32Array[] {
   const { curveRate, windowSec } = manifest.loudness;
@@ -172,17 +195,31 @@ export async function generate(pack: LoadedPack, source: FrameSource, options: G
   const windows = planWindows({ totalSamples: sizes.samples, sampleRate: manifest.sampleRate, hop: manifest.latent.hop, ...manifest.sampler });
   let output: Float32Array[] = Array.from({ length: manifest.channels }, () => new Float32Array(sizes.samples));
   const ctx: WindowContext = { runner, manifest, cond, sizes, settings, prng: new Prng(settings.seed), windows: windows.length, hooks };
-  const params = { ...manifest.latent, sampleRate: manifest.sampleRate };
+  const decoder = hooks.decoder ?? inlineDecoder();
+  const decoding: Promise<void>[] = [];
   let decoderMs = 0;
-  for (const window of windows) {
-    const { latent, frames } = await denoiseWindow(ctx, window);
-    if (hooks.signal?.aborted) throw abortError(hooks.signal);
-    const seed = settings.seed + window.index * manifest.channels;
-    const decodeStartMs = performance.now();
-    const audio = latentToAudio(latent, frames, manifest.channels, params, manifest.decoder.iterations, window.lengthSamples, seed);
-    decoderMs += performance.now() - decodeStartMs;
-    mixWindow(output, window, audio);
-    hooks.onProgress?.({ stage: 'decode-audio', done: window.index + 1, total: windows.length });
+  let decoded = 0;
+  try {
+    for (const window of windows) {
+      const { latent, frames } = await denoiseWindow(ctx, window);
+      if (hooks.signal?.aborted) throw abortError(hooks.signal);
+      const startMs = performance.now();
+      const audio = decodeWindow(decoder, manifest, latent, frames, window, settings.seed);
+      decoderMs += performance.now() - startMs;
+      const mixed = audio.then((channels) => {
+        mixWindow(output, window, channels);
+        hooks.onProgress?.({ stage: 'decode-audio', done: ++decoded, total: windows.length });
+      });
+      // Observed at once so a failure while the next window denoises is not an unhandled rejection.
+      mixed.catch(() => undefined);
+      decoding.push(mixed);
+    }
+    const waitStartMs = performance.now();
+    await Promise.all(decoding);
+    decoderMs += performance.now() - waitStartMs;
+  } finally {
+    // Nothing may reject unobserved if denoising failed or was cancelled while windows were still decoding.
+    await Promise.allSettled(decoding);
   }
   if (options.targetCurveLufs) output = shapeToTarget(output, options.targetCurveLufs, manifest);
   return {

@@ -4,6 +4,8 @@
  */
 
 import { openVideo, type VideoSource } from '../media/video-source';
+import type { AudioDecoder } from './audio-decoder';
+import { webDecoderPool } from './audio-decoder-web';
 import { loadBrowserPack, packInfo } from './browser-pack';
 import { EtaEstimator } from './eta';
 import { isAbortError } from './flow-sampler';
@@ -23,6 +25,8 @@ const scope = globalThis as unknown as {
 let pack: LoadedPack | null = null;
 let video: VideoSource | null = null;
 const jobs = new Map<number, AbortController>();
+/** Griffin-Lim threads, started with the first generation and kept for the worker's lifetime. */
+let decoder: AudioDecoder | null = null;
 
 function post(message: Response, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
@@ -53,7 +57,9 @@ async function handleGenerate(id: number, options: GenerateOptions): Promise<voi
   jobs.set(id, controller);
   const eta = new EtaEstimator();
   try {
+    decoder ??= webDecoderPool();
     const result = await generate(pack, video, options, {
+      decoder,
       signal: controller.signal,
       onProgress: (progress) => post({ type: 'progress', id, progress, etaSec: eta.update(progress) }),
     });
