@@ -50,26 +50,23 @@ export interface PlaneView {
 export function areaResizePlane(src: PlaneView, dstWidth: number, dstHeight: number): Float32Array {
   const wx = areaWeights(src.width, dstWidth);
   const wy = areaWeights(src.height, dstHeight);
-  const { data, offset, strideBytes, step } = src;
-  const xOffsets = wx.offsets, xIndex = wx.index, xWeight = wx.weight;
-  // Horizontal pass first: it shrinks every row before the vertical pass touches it.
-  const rows = new Float32Array(src.height * dstWidth);
-  for (let y = 0; y < src.height; y++) {
-    const rowStart = offset + y * strideBytes;
-    const outRow = y * dstWidth;
-    for (let dx = 0; dx < dstWidth; dx++) {
-      let acc = 0;
-      for (let k = xOffsets[dx], end = xOffsets[dx + 1]; k < end; k++) acc += data[rowStart + xIndex[k] * step] * xWeight[k];
-      rows[outRow + dx] = acc;
-    }
-  }
+  const { data, offset, strideBytes, step, width } = src;
   const out = new Float32Array(dstWidth * dstHeight);
+  // Vertical pass first, one output row at a time: its inner loop walks source rows sequentially (cache-friendly),
+  // and the horizontal pass then only touches dstHeight rows.
+  const column = new Float32Array(width);
   for (let dy = 0; dy < dstHeight; dy++) {
-    const outRow = dy * dstWidth;
+    column.fill(0);
     for (let k = wy.offsets[dy], end = wy.offsets[dy + 1]; k < end; k++) {
       const w = wy.weight[k];
-      const inRow = wy.index[k] * dstWidth;
-      for (let dx = 0; dx < dstWidth; dx++) out[outRow + dx] += rows[inRow + dx] * w;
+      const rowStart = offset + wy.index[k] * strideBytes;
+      for (let x = 0; x < width; x++) column[x] += data[rowStart + x * step] * w;
+    }
+    const outRow = dy * dstWidth;
+    for (let dx = 0; dx < dstWidth; dx++) {
+      let acc = 0;
+      for (let k = wx.offsets[dx], end = wx.offsets[dx + 1]; k < end; k++) acc += column[wx.index[k]] * wx.weight[k];
+      out[outRow + dx] = acc;
     }
   }
   return out;
@@ -145,7 +142,9 @@ export type FrameConverter = (frame: VideoFrame) => Promise<Float32Array>;
 
 function canvasConverter(width: number, height: number): FrameConverter {
   const canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  // A GPU-backed canvas: drawImage scales the (often GPU-resident) decoded frame on the GPU and getImageData reads
+  // back only width×height pixels. willReadFrequently would force a CPU canvas and a full-size readback per frame.
+  const ctx = canvas.getContext('2d', { willReadFrequently: false });
   if (!ctx) throw new Error('OffscreenCanvas 2D context is unavailable.');
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';

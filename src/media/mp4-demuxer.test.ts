@@ -61,5 +61,5 @@ describe('openMp4', () => {
     }
     expect(packets).toBe(30);
     for (const [a, b] of reads) expect(b - a).toBeLessThanOrEqual(READ_CHUNK_BYTES);
-  });
+  }, 120_000);
 });

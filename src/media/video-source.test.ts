@@ -20,6 +20,8 @@ const W = 320;
 const H = 240;
 const FPS = 24;
 const DURATION_SEC = 2;
+/** A ceiling, not a speed assertion: ffmpeg encoding plus decoding on a busy 2-core machine. */
+const SLOW_MS = 120_000;
 let dir = '';
 
 beforeAll(async () => {
@@ -93,7 +95,7 @@ describe.each([
         expect(Math.abs(boxLeftEdge(f, W, H) - movingBoxX(shownFrame, W, H))).toBeLessThanOrEqual(1);
       }
     });
-  });
+  }, SLOW_MS);
 });
 
 describe('openVideo (Node)', () => {
@@ -103,7 +105,7 @@ describe('openVideo (Node)', () => {
     expect(source.info.codec).toMatch(/^avc1\./);
     expect(source.info.durationSec).toBeCloseTo(DURATION_SEC, 3);
     source.close();
-  });
+  }, SLOW_MS);
 
   it('resizes with an area filter: the box lands where it should at a smaller size', async () => {
     const frames = await collect(await video('h264', 'mp4'), [8], 80, 60);
@@ -111,7 +113,7 @@ describe('openVideo (Node)', () => {
       const expected = (movingBoxX(Math.floor(f.timeSec * FPS + 1e-6), W, H) * 80) / W;
       expect(Math.abs(boxLeftEdge(f, 80, 60) - expected)).toBeLessThanOrEqual(1);
     }
-  });
+  }, SLOW_MS);
 
   it.each(['mp4', 'webm'] as const)('decodes the %s audio track on the video timeline', async (container) => {
     const codec = container === 'webm' ? 'vp9' : 'h264';
@@ -125,13 +127,13 @@ describe('openVideo (Node)', () => {
     const loud = audio!.channels[0].findIndex((v) => Math.abs(v) > 0.4);
     // The burst starts at beepAtSec; a few ms of codec smearing is allowed (Opus/AAC pre-echo).
     expect(Math.abs(loud / 48000 - beepAtSec(DURATION_SEC))).toBeLessThan(0.01);
-  });
+  }, SLOW_MS);
 
   it('returns null audio for a silent video', async () => {
     const source = await openVideo(await openAsBlob(await video('h264', 'mp4')));
     expect(source.info.hasAudio).toBe(false);
     expect(await source.decodeAudio()).toBeNull();
-  });
+  }, SLOW_MS);
 
   it('stops promptly on abort and on an early break, closing every frame', async () => {
     const path = await video('h264', 'mp4');
@@ -155,14 +157,14 @@ describe('openVideo (Node)', () => {
     }
     expect(tracked.frames.length).toBeGreaterThan(0);
     expect(tracked.frames.every(isClosed)).toBe(true);
-  });
+  }, SLOW_MS);
 });
 
 describe('bad input', () => {
   let bad: BadInputs;
   beforeAll(async () => {
     bad = await makeBadInputs(join(dir, 'bad'));
-  });
+  }, SLOW_MS);
 
   async function codeOf(path: string): Promise<string> {
     try {
@@ -180,7 +182,7 @@ describe('bad input', () => {
     expect(await codeOf(bad.notAVideo)).toBe('not-a-video');
     expect(await codeOf(bad.truncated)).toBe('truncated');
     expect(await codeOf(bad.audioOnly)).toBe('no-video-track');
-  });
+  }, SLOW_MS);
 
   it('names the codec it cannot decode', async () => {
     const path = join(dir, 'bad', 'mpeg4-part2.mp4');
@@ -188,7 +190,7 @@ describe('bad input', () => {
       '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=black:s=160x120:r=24:d=1', '-c:v', 'mpeg4', path,
     ]));
     await expect(openVideo(await openAsBlob(path))).rejects.toMatchObject({ code: 'unsupported-codec', message: expect.stringContaining('mp4v') });
-  });
+  }, SLOW_MS);
 
   it('decodes HEVC where the platform can (FFmpeg in Node does)', async () => {
     const source = await openVideo(await openAsBlob(bad.hevc));
@@ -196,5 +198,5 @@ describe('bad input', () => {
     const frames = [];
     for await (const f of source.sampleFrames({ rates: [8], width: 16, height: 12 })) frames.push(f);
     expect(frames).toHaveLength(8);
-  });
+  }, SLOW_MS);
 });
