@@ -80,6 +80,7 @@ describe('measureLoudness', () => {
       expect(measureLoudness([x, x], sampleRate).integrated).toBeCloseTo(-23 - 0.55, 0);
     }
     expect(() => measureLoudness([sine(1, 2000, 0.1, 100)], 2000)).toThrow(RangeError);
+    expect(() => measureLoudness([Float32Array.of(0.1)], 1e9)).toThrow(/not supported/);
   });
 });
 

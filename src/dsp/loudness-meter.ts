@@ -134,6 +134,8 @@ class GrowingSeries {
 }
 
 const MOMENTARY_STEPS = 4;
+/** The 3 s ring is 8 bytes per sample; 768 kHz (4 × 192 kHz) keeps it under 20 MB. */
+export const MAX_SAMPLE_RATE = 768000;
 const SHORT_TERM_STEPS = 30;
 
 export class LoudnessModeError extends Error {
@@ -181,6 +183,7 @@ export class LoudnessMeter {
   constructor(options: LoudnessMeterOptions) {
     const { sampleRate, channelCount, modes = MeterMode.all, channelLayout } = options;
     if (!Number.isInteger(channelCount) || channelCount < 1) throw new RangeError(`channelCount must be a positive integer, got ${channelCount}`);
+    if (sampleRate > MAX_SAMPLE_RATE) throw new RangeError(`sample rates above ${MAX_SAMPLE_RATE} Hz are not supported, got ${sampleRate}`);
     const filter = kWeightingFilter(sampleRate);
     this.sampleRate = sampleRate;
     this.channelCount = channelCount;
@@ -353,8 +356,8 @@ export const LRA_END_PADDING_SEC = 1.5;
 
 /**
  * One-shot measurement of a whole file. Channels of unequal length are measured over the shortest; zero
- * channels or zero samples give −Infinity everywhere. Throws RangeError only for a sample rate below 4 kHz
- * or more than 8 channels without `channelLayout`.
+ * channels or zero samples give −Infinity everywhere. Throws RangeError only for a sample rate outside
+ * 4–768 kHz or more than 8 channels without `channelLayout`.
  */
 export function measureLoudness(
   channels: readonly Float32Array[],
