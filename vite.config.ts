@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { DEFAULT_PACK_ID } from './src/app/default-pack';
 
 /**
  * Cross-origin isolation: SharedArrayBuffer (multi-threaded ORT WASM) needs COOP same-origin + COEP require-corp on
@@ -49,7 +50,6 @@ export default defineConfig({
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: false,
-      includeAssets: ['icon.svg', 'icon-192.png', 'icon-512.png'],
       manifest: {
         name: 'Foley Studio',
         short_name: 'Foley',
@@ -66,9 +66,10 @@ export default defineConfig({
       },
       workbox: {
         // The app shell, ORT's runtimes and the default pack must all be available offline.
+        // The web manifest and its icons are added by the plugin itself (includeManifestIcons).
         // Of ORT's runtimes only the asyncify build is precached: src/engine/ort-web.ts imports `onnxruntime-web/webgpu`,
         // which runs both the WebGPU and the WASM execution providers on it.
-        globPatterns: ['*.{html,svg,png,webmanifest}', 'assets/**', 'ort/ort-wasm-simd-threaded.asyncify.*', 'models/foley-test/*.{onnx,json}'],
+        globPatterns: ['index.html', 'assets/**', 'ort/ort-wasm-simd-threaded.asyncify.*', `models/${DEFAULT_PACK_ID}/*.{onnx,json}`],
         // Reference tensors are for parity tests only. assets/*.wasm is Vite's copy of the runtime ORT's bundle
         // references by `new URL(…, import.meta.url)`; ORT loads from ort/ instead (wasmPaths), so it is never fetched.
         globIgnores: ['**/*.ref.json', 'assets/*.wasm'],

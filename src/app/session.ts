@@ -6,6 +6,7 @@
 import type { Backend, GenerateOptions } from '../engine/protocol';
 import { normaliseLoudness } from '../dsp/loudness-normalise';
 import { encodeWav } from '../media/wav';
+import { DEFAULT_PACK_ID } from './default-pack';
 import { CancelledError, EngineClient, type WorkerLike } from './engine-client';
 import { PlaybackSync } from './playback-sync';
 import type { Action } from './store/action';
@@ -26,7 +27,7 @@ export function configFromUrl(url: URL, baseUrl: string): SessionConfig {
   if (backend !== null && !(BACKENDS as readonly string[]).includes(backend)) {
     throw new Error(`Unknown backend "${backend}" in the address; valid: ${BACKENDS.join(', ')}.`);
   }
-  const packId = url.searchParams.get('pack') ?? 'foley-test';
+  const packId = url.searchParams.get('pack') ?? DEFAULT_PACK_ID;
   if (!/^[a-z0-9][a-z0-9-]*$/.test(packId)) throw new Error(`Pack id "${packId}" may only contain a–z, 0–9 and dashes.`);
   return { packUrl: new URL(`${baseUrl}models/${packId}/`, url).href, ...(backend ? { backend: backend as Backend } : {}) };
 }
