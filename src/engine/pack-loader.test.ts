@@ -37,7 +37,7 @@ async function editManifest(dir: string, edit: (m: Record<string, any>) => void)
   await writeFile(file, JSON.stringify(manifest));
 }
 
-describe('loadPack from a folder', () => {
+describe('loadPack from a folder', { timeout: 60_000 }, () => {
   it('loads every component of the test pack on the CPU and reports progress per file', async () => {
     const seen = new Set<string>();
     const pack = await loadPack(directoryPackSource(PACK_DIR), { ...cpuOnly, onProgress: (p: Progress) => p.stage === 'download' && seen.add(p.file) });
@@ -117,7 +117,7 @@ describe('loadPack from a folder', () => {
   });
 });
 
-describe('loadPack over HTTP with a cache', () => {
+describe('loadPack over HTTP with a cache', { timeout: 60_000 }, () => {
   let server: Server;
   let baseUrl: string;
   let requests = 0;
@@ -135,7 +135,7 @@ describe('loadPack over HTTP with a cache', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/models/foley-test/`;
-  });
+  }, 60_000);
   const closeServer = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();

@@ -10,10 +10,10 @@ const source = directoryPackSource(path.resolve(__dirname, '../../public/models/
 let pack: LoadedPack;
 beforeAll(async () => {
   pack = await loadPack(source, { backends: ['cpu'], createAdapter: createNodeAdapter });
-});
+}, 60_000);
 afterAll(async () => pack?.dispose());
 
-describe('reference tensors on onnxruntime-node', () => {
+describe('reference tensors on onnxruntime-node', { timeout: 60_000 }, () => {
   for (const component of COMPONENT_NAMES) {
     it(`${component} matches its reference within maxAbsError`, async () => {
       const reference = await loadReference(source, pack.manifest, component);
