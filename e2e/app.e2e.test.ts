@@ -188,3 +188,23 @@ describe('target loudness curve', () => {
     }
   });
 });
+
+describe('cancel', () => {
+  it('stops a running generation, says so, and the next generation works', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page } = browser;
+      await openClip(page, 'wasm');
+      await page.getByTestId('steps').fill('8');
+      await page.getByTestId('generate').click();
+      await page.getByTestId('cancel').click();
+      await page.getByTestId('job').waitFor({ state: 'detached', timeout: 120_000 });
+      await expect(page.getByTestId('notice').textContent()).resolves.toMatch(/^Generation cancelled\./);
+      expect(await page.getByTestId('waveform').count()).toBe(0);
+      await generateAndWait(page);
+      expect(Number(await page.getByTestId('audio-lane').getAttribute('data-samples'))).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
+  });
+});

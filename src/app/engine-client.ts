@@ -45,11 +45,15 @@ export class EngineClient {
     });
   }
 
-  loadPack(packUrl: string, backend?: Backend): PendingRequest<{ pack: PackInfo; backend: Backend }> {
-    return this.send({ type: 'load-pack', packUrl, ...(backend ? { backend } : {}) }, (reply) => {
-      if (reply.type !== 'pack-loaded') throw unexpected(reply);
-      return { pack: reply.pack, backend: reply.backend };
-    });
+  loadPack(packUrl: string, backend: Backend | undefined, onProgress: ProgressListener): PendingRequest<{ pack: PackInfo; backend: Backend }> {
+    return this.send(
+      { type: 'load-pack', packUrl, ...(backend ? { backend } : {}) },
+      (reply) => {
+        if (reply.type !== 'pack-loaded') throw unexpected(reply);
+        return { pack: reply.pack, backend: reply.backend };
+      },
+      onProgress,
+    );
   }
 
   openVideo(file: File): PendingRequest<VideoInfo> {

@@ -59,7 +59,7 @@ export class Session {
       dispatch(actions.engineFailed, `The engine could not start: ${messageOf(error)}`);
       return;
     }
-    this.client.loadPack(config.packUrl, config.backend).promise.then(
+    this.client.loadPack(config.packUrl, config.backend, (progress) => dispatch(actions.engineLoading, progress)).promise.then(
       (loaded) => dispatch(actions.engineReady, loaded),
       (error: unknown) => dispatch(actions.engineFailed, messageOf(error)),
     );

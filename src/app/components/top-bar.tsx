@@ -1,3 +1,4 @@
+import { describeProgress } from '../progress-text';
 import { useAppState } from '../use-session';
 
 const BACKEND_LABELS = { webgpu: 'WebGPU', wasm: 'WASM', cpu: 'CPU' } as const;
@@ -12,7 +13,11 @@ export function TopBar() {
         Foley Studio
       </h1>
       <div className="engine-info" aria-live="polite">
-        {engine.status === 'starting' && <span className="badge badge-muted">Starting engine…</span>}
+        {engine.status === 'starting' && (
+          <span className="badge badge-muted" data-testid="engine-starting">
+            {engine.loading ? describeProgress(engine.loading).label : 'Starting engine…'}
+          </span>
+        )}
         {engine.status === 'failed' && <span className="badge badge-error">Engine unavailable</span>}
         {engine.backend && (
           <span className="badge" data-testid="backend-badge" title="Where the model runs">

@@ -23,13 +23,19 @@ function fail(state: AppState, message: string): AppState {
 export const engineReady = defineAction<{ pack: PackInfo; backend: Backend }>({
   name: 'engineReady',
   label: 'Engine ready',
-  perform: (state, { pack, backend }) => skip({ ...state, engine: { status: 'ready', pack, backend, failure: null } }),
+  perform: (state, { pack, backend }) => skip({ ...state, engine: { status: 'ready', pack, backend, failure: null, loading: null } }),
+});
+
+export const engineLoading = defineAction<Progress>({
+  name: 'engineLoading',
+  label: 'Loading model',
+  perform: (state, loading) => skip(state.engine.status === 'starting' ? { ...state, engine: { ...state.engine, loading } } : state),
 });
 
 export const engineFailed = defineAction<string>({
   name: 'engineFailed',
   label: 'Engine failed',
-  perform: (state, message) => skip({ ...state, engine: { ...state.engine, status: 'failed', failure: message } }),
+  perform: (state, message) => skip({ ...state, engine: { ...state.engine, status: 'failed', failure: message, loading: null } }),
 });
 
 // Opening a video: the previous project stays until the new file has opened.

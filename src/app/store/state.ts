@@ -15,6 +15,8 @@ export interface EngineState {
   pack: PackInfo | null;
   /** Why the engine could not start; shown in place of the Generate button. */
   failure: string | null;
+  /** Latest pack-loading progress while starting. */
+  loading: Progress | null;
 }
 
 export interface LoadedVideo {
@@ -80,7 +82,7 @@ export const MIN_PX_PER_SEC = 10;
 export const MAX_PX_PER_SEC = 800;
 
 export const initialState: AppState = {
-  engine: { status: 'starting', backend: null, pack: null, failure: null },
+  engine: { status: 'starting', backend: null, pack: null, failure: null, loading: null },
   video: null,
   opening: null,
   job: null,
