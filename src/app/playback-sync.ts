@@ -35,8 +35,6 @@ export class PlaybackSync {
   private buffer: AudioBuffer | null = null;
   private source: RunningSource | null = null;
   private frame = 0;
-  /** Audio restarts because of drift, for diagnostics and tests. */
-  driftCorrections = 0;
 
   constructor(private readonly events: PlaybackEvents) {}
 
@@ -46,11 +44,6 @@ export class PlaybackSync {
 
   get currentTimeSec(): number {
     return this.video?.currentTime ?? 0;
-  }
-
-  /** Whether generated audio is sounding right now. */
-  get audioRunning(): boolean {
-    return this.source !== null;
   }
 
   attachVideo(video: HTMLVideoElement | null): void {
@@ -129,7 +122,6 @@ export class PlaybackSync {
     }
     const source = this.source;
     if (!source || source.rate !== video.playbackRate || Math.abs(this.sourcePositionSec(source) - video.currentTime) > MAX_DRIFT_SEC) {
-      if (source) this.driftCorrections++;
       this.startSource(video.currentTime, video.playbackRate);
     }
     this.frame = requestAnimationFrame(() => this.follow());

@@ -1,4 +1,5 @@
 import { useCallback } from 'react';
+import { togglePlay } from '../store/actions';
 import { useAppState, useSession } from '../use-session';
 
 /** The user's own file, played from an object URL; its clock drives everything else on screen. */
@@ -25,7 +26,7 @@ export function VideoPreview() {
         preload="auto"
         data-testid="video"
         aria-label={`Preview of ${video.fileName}`}
-        onClick={() => session.playback.setPlaying(session.playback.videoElement?.paused ?? false)}
+        onClick={() => session.manager.dispatch(togglePlay, undefined)}
       />
       <figcaption className="video-meta" data-testid="video-meta">
         {video.fileName} · {video.info.width}×{video.info.height} · {video.info.codec} · {video.info.durationSec.toFixed(2)} s
