@@ -13,6 +13,8 @@ export interface IngestRequest {
   height: number;
   /** Row (in sampled pixels) on which to report the first bright pixel, or -1. */
   probeRow: number;
+  /** Column on which to report the first bright pixel from the top, or -1 (for rotated videos). */
+  probeColumn?: number;
   audio: boolean;
   thumbnails: number;
 }
@@ -23,6 +25,8 @@ export interface IngestFrame {
   timeSec: number;
   /** First x on probeRow whose red value exceeds 0.5, or -1. */
   edgeX: number;
+  /** First y on probeColumn whose red value exceeds 0.5, or -1. */
+  edgeY: number;
 }
 
 export type IngestReply =
@@ -42,6 +46,12 @@ function edgeOf(f: SampledFrame, width: number, row: number): number {
   return f.data.subarray(row * width, (row + 1) * width).findIndex((v) => v > 0.5);
 }
 
+function topEdgeOf(f: SampledFrame, width: number, height: number, column: number): number {
+  if (column < 0) return -1;
+  for (let y = 0; y < height; y++) if (f.data[y * width + column] > 0.5) return y;
+  return -1;
+}
+
 async function ingest(req: IngestRequest): Promise<IngestReply> {
   const blob = await (await fetch(req.url)).blob();
   const t0 = performance.now();
@@ -49,7 +59,10 @@ async function ingest(req: IngestRequest): Promise<IngestReply> {
   const t1 = performance.now();
   const frames: IngestFrame[] = [];
   for await (const f of source.sampleFrames({ rates: req.rates, width: req.width, height: req.height })) {
-    frames.push({ rateIndex: f.rateIndex, frameIndex: f.frameIndex, timeSec: f.timeSec, edgeX: edgeOf(f, req.width, req.probeRow) });
+    frames.push({
+      rateIndex: f.rateIndex, frameIndex: f.frameIndex, timeSec: f.timeSec,
+      edgeX: edgeOf(f, req.width, req.probeRow), edgeY: topEdgeOf(f, req.width, req.height, req.probeColumn ?? -1),
+    });
   }
   const t2 = performance.now();
   const decoded = req.audio ? await source.decodeAudio() : null;

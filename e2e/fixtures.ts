@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdir, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const run = promisify(execFile);
@@ -29,6 +29,8 @@ export interface MakeVideoOptions {
   motion?: 'moving-box' | 'static';
   /** MP4/MOV only: put the moov box first (ffmpeg's default puts it after mdat). */
   faststart?: boolean;
+  /** MP4/MOV only: clockwise display rotation stored in the track matrix, as phones do (pixels stay unrotated). */
+  rotateDeg?: 90 | 180 | 270;
 }
 
 /** Side of the moving square in pixels. */
@@ -88,8 +90,17 @@ export async function makeVideo(o: MakeVideoOptions): Promise<string> {
   args.push(...VIDEO_ARGS[o.codec], '-g', String(Math.max(1, o.fps * 2)));
   if (o.audio) args.push(...(o.container === 'webm' ? ['-c:a', 'libopus', '-b:a', '96k'] : ['-c:a', 'aac', '-b:a', '128k']));
   if (o.faststart && o.container !== 'webm') args.push('-movflags', '+faststart');
-  args.push('-t', String(o.durationSec), o.path);
+  const rotate = o.rotateDeg && o.container !== 'webm';
+  const encodedPath = rotate ? `${o.path}.unrotated.${o.container}` : o.path;
+  args.push('-t', String(o.durationSec), encodedPath);
   await run('ffmpeg', args, { maxBuffer: 16 * 1024 * 1024 });
+  if (rotate) {
+    // ffmpeg 5.1 only writes the rotate tag into the track matrix when stream-copying, hence a second pass; the tag
+    // it takes is counter-clockwise (as ffprobe's `rotation`), so clockwise N is written as 360 − N.
+    const tag = (360 - (o.rotateDeg ?? 0)) % 360;
+    await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', encodedPath, '-c', 'copy', '-metadata:s:v:0', `rotate=${tag}`, o.path]);
+    await rm(encodedPath);
+  }
   return o.path;
 }
 

@@ -28,6 +28,7 @@ beforeAll(async () => {
   const files = [
     await makeVideo({ ...common, path: join(dir, 'h264.mp4'), codec: 'h264', container: 'mp4' }),
     await makeVideo({ ...common, path: join(dir, 'vp9.webm'), codec: 'vp9', container: 'webm' }),
+    await makeVideo({ ...common, path: join(dir, 'rot90.mp4'), codec: 'h264', container: 'mp4', audio: false, rotateDeg: 90 }),
   ];
   const bad = await makeBadInputs(join(dir, 'bad'));
   browser = await startIngestBrowser([...files, bad.hevc, bad.truncated, bad.notAVideo, bad.audioOnly, bad.empty]);
@@ -67,6 +68,20 @@ describe.each(['h264.mp4', 'vp9.webm'])('%s in a Chromium worker', (file) => {
       const expected = movingBoxX(Math.floor(f.timeSec * FPS + 1e-6), W, H) / 4;
       expect(Math.abs(f.edgeX - expected)).toBeLessThanOrEqual(1);
     }
+  });
+});
+
+describe('rotated (phone-style) MP4 in a Chromium worker', () => {
+  it('comes out upright: display size, and the box moves down the picture', async () => {
+    // Clockwise 90°: source (x, y) lands at (H − 1 − y, x), so the box's left edge becomes its top edge.
+    const probeColumn = H - movingBoxY(H) - Math.round(boxSizePx(H) / 2);
+    const reply = result(await browser.run({ file: 'rot90.mp4', rates: [8], width: H, height: W, probeRow: -1, probeColumn, audio: false, thumbnails: 2 }));
+    expect(reply.info).toMatchObject({ width: H, height: W, rotationDeg: 90 });
+    expect(reply.frames).toHaveLength(DURATION_SEC * 8);
+    for (const f of reply.frames) {
+      expect(Math.abs(f.edgeY - movingBoxX(Math.floor(f.timeSec * FPS + 1e-6), W, H)), `frame ${f.frameIndex}`).toBeLessThanOrEqual(1);
+    }
+    expect(reply.thumbnails.map((t) => [t.width, t.height])).toEqual([[36, 48], [36, 48]]);
   });
 });
 

@@ -10,11 +10,16 @@ export interface EncodedPacket {
   data: Uint8Array;
 }
 
+export type RotationDeg = 0 | 90 | 180 | 270;
+
 export interface DemuxedVideoTrack {
   /** WebCodecs codec string, e.g. 'avc1.64001f', 'vp09.00.10.08'. */
   codec: string;
+  /** Size of the decoded pictures, before rotation. */
   width: number;
   height: number;
+  /** Clockwise rotation to apply for display (phone videos record it in the container, not the pixels). */
+  rotationDeg: RotationDeg;
   config: VideoDecoderConfig;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areaResizePlane, areaResizeRgbaToChw, areaWeights, rgbaToChw, yuvToRgbChw } from './frame-convert';
+import { areaResizePlane, areaResizeRgbaToChw, areaWeights, rgbaToChw, rotateChw, yuvToRgbChw } from './frame-convert';
 
 describe('areaWeights', () => {
   it('gives every output taps summing to 1 that cover exactly its share of the input', () => {
@@ -40,6 +40,25 @@ describe('areaResizePlane', () => {
     for (let y = 0; y < 2; y++) for (let x = 0; x < width; x++) data[y * stride + x * 4 + 1] = 90;
     const out = areaResizePlane({ data, offset: 1, strideBytes: stride, step: 4, width, height: 2 }, 1, 1);
     expect(out[0]).toBeCloseTo(90, 4);
+  });
+});
+
+describe('rotateChw', () => {
+  // One 3×2 plane:  1 2 3
+  //                 4 5 6
+  const plane = Float32Array.from([1, 2, 3, 4, 5, 6]);
+  it.each([
+    [0, [1, 2, 3, 4, 5, 6]],
+    [90, [4, 1, 5, 2, 6, 3]],
+    [180, [6, 5, 4, 3, 2, 1]],
+    [270, [3, 6, 2, 5, 1, 4]],
+  ] as const)('turns %i° clockwise', (deg, expected) => {
+    expect(Array.from(rotateChw(plane, 3, 2, deg))).toEqual(expected);
+  });
+
+  it('turns every channel', () => {
+    const two = Float32Array.from([1, 2, 3, 4, 10, 20, 30, 40]);
+    expect(Array.from(rotateChw(two, 2, 2, 90))).toEqual([3, 1, 4, 2, 30, 10, 40, 20]);
   });
 });
 

@@ -5,6 +5,7 @@
  * source pixel so downscaling does not alias. I420 frames are resized per plane and converted to RGB at the target
  * size (cheap); other formats are converted to RGBA by copyTo first.
  */
+import type { RotationDeg } from './demuxer';
 
 interface AxisWeights {
   /** For destination index d, its taps are [offsets[d], offsets[d + 1]) in `index` / `weight`. */
@@ -138,9 +139,28 @@ export function rgbaToChw(rgba: Uint8ClampedArray | Uint8Array, width: number, h
   return out;
 }
 
+/** Rotates each plane of a CHW tensor clockwise; a 90/270 turn swaps width and height. */
+export function rotateChw(data: Float32Array, width: number, height: number, rotationDeg: RotationDeg): Float32Array {
+  if (rotationDeg === 0) return data;
+  const plane = width * height;
+  const out = new Float32Array(data.length);
+  const outWidth = rotationDeg === 180 ? width : height;
+  for (let c = 0; c < data.length / plane; c++) {
+    const base = c * plane;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        // Clockwise 90: (x, y) → (height−1−y, x); 180: (width−1−x, height−1−y); 270: (y, width−1−x).
+        const [ox, oy] = rotationDeg === 90 ? [height - 1 - y, x] : rotationDeg === 180 ? [width - 1 - x, height - 1 - y] : [y, width - 1 - x];
+        out[base + oy * outWidth + ox] = data[base + y * width + x];
+      }
+    }
+  }
+  return out;
+}
+
 export type FrameConverter = (frame: VideoFrame) => Promise<Float32Array>;
 
-function canvasConverter(width: number, height: number): FrameConverter {
+function canvasConverter(width: number, height: number, rotationDeg: RotationDeg): FrameConverter {
   const canvas = new OffscreenCanvas(width, height);
   // A GPU-backed canvas: drawImage scales the (often GPU-resident) decoded frame on the GPU and getImageData reads
   // back only width×height pixels. willReadFrequently would force a CPU canvas and a full-size readback per frame.
@@ -148,8 +168,13 @@ function canvasConverter(width: number, height: number): FrameConverter {
   if (!ctx) throw new Error('OffscreenCanvas 2D context is unavailable.');
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
+  // Draw the unrotated picture centred and turned, so the canvas holds the display orientation.
+  const turned = rotationDeg === 90 || rotationDeg === 270;
+  const [drawWidth, drawHeight] = turned ? [height, width] : [width, height];
+  ctx.translate(width / 2, height / 2);
+  ctx.rotate((rotationDeg * Math.PI) / 180);
   return async (frame) => {
-    ctx.drawImage(frame, 0, 0, width, height);
+    ctx.drawImage(frame, -drawWidth / 2, -drawHeight / 2, drawWidth, drawHeight);
     return rgbaToChw(ctx.getImageData(0, 0, width, height).data, width, height);
   };
 }
@@ -187,14 +212,22 @@ async function rgbaToChwResized(frame: VideoFrame, width: number, height: number
   return areaResizeRgbaToChw({ data, width: srcWidth, height: srcHeight, strideBytes }, width, height);
 }
 
-function cpuConverter(width: number, height: number): FrameConverter {
-  return (frame) => (frame.format === 'I420' ? i420ToChw(frame, width, height) : rgbaToChwResized(frame, width, height));
+function cpuConverter(width: number, height: number, rotationDeg: RotationDeg): FrameConverter {
+  const turned = rotationDeg === 90 || rotationDeg === 270;
+  const [w, h] = turned ? [height, width] : [width, height];
+  return async (frame) => {
+    const chw = await (frame.format === 'I420' ? i420ToChw(frame, w, h) : rgbaToChwResized(frame, w, h));
+    return rotateChw(chw, w, h, rotationDeg);
+  };
 }
 
-/** Picks the GPU canvas path when the runtime has OffscreenCanvas, the CPU path otherwise. */
-export function createFrameConverter(width: number, height: number): FrameConverter {
+/**
+ * Picks the GPU canvas path when the runtime has OffscreenCanvas, the CPU path otherwise. `width`×`height` is the
+ * output in display orientation: the decoded picture is turned clockwise by `rotationDeg` first.
+ */
+export function createFrameConverter(width: number, height: number, rotationDeg: RotationDeg = 0): FrameConverter {
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
     throw new RangeError(`Frame size must be positive integers, got ${width}×${height}.`);
   }
-  return typeof OffscreenCanvas !== 'undefined' ? canvasConverter(width, height) : cpuConverter(width, height);
+  return typeof OffscreenCanvas !== 'undefined' ? canvasConverter(width, height, rotationDeg) : cpuConverter(width, height, rotationDeg);
 }

@@ -34,7 +34,7 @@ interface Held {
 export async function* sampleFrames(demuxer: Demuxer, opts: SampleFramesOptions): AsyncGenerator<SampledFrame> {
   const schedule = new SampleSchedule(opts.rates, demuxer.durationSec);
   if (schedule.totalFrames === 0) return;
-  const convert = createFrameConverter(opts.width, opts.height);
+  const convert = createFrameConverter(opts.width, opts.height, demuxer.video.rotationDeg);
   const emit = async function* (held: Held, targets: SampleTarget[]): AsyncGenerator<SampledFrame> {
     if (targets.length === 0) return;
     held.data ??= await convert(held.frame);

@@ -28,7 +28,8 @@ async function describeVideo(track: InputVideoTrack): Promise<DemuxedVideoTrack>
   const config = await track.getDecoderConfig();
   const codec = config?.codec ?? (await track.getCodecParameterString()) ?? String(track.codec ?? 'unknown');
   if (!config) throw new MediaError('unsupported-codec', `This video uses a codec (${codec}) that cannot be decoded here.`);
-  return { codec, width: await track.getDisplayWidth(), height: await track.getDisplayHeight(), config };
+  const rotationDeg = await track.getRotation();
+  return { codec, width: await track.getCodedWidth(), height: await track.getCodedHeight(), rotationDeg, config };
 }
 
 async function describeAudio(track: InputAudioTrack | null): Promise<DemuxedAudioTrack | null> {

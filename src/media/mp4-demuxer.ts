@@ -9,7 +9,7 @@ import type { ISOFile, Movie, Sample, Track, VisualSampleEntry, AudioSampleEntry
 
 type TrakBox = ReturnType<ISOFile['getTrackById']>;
 import { audioDescription, videoDescription } from './codec-description';
-import type { DemuxedAudioTrack, DemuxedVideoTrack, Demuxer, EncodedPacket } from './demuxer';
+import type { DemuxedAudioTrack, DemuxedVideoTrack, Demuxer, EncodedPacket, RotationDeg } from './demuxer';
 import { noPackets, READ_CHUNK_BYTES } from './demuxer';
 import { MediaError } from './media-error';
 
@@ -126,6 +126,17 @@ function webCodecsAudioCodec(codec: string): string {
   return codec;
 }
 
+/**
+ * Clockwise display rotation from the track matrix (ISO 14496-12 §6.2.2: [a b u; c d v; x y w], 16.16 fixed point;
+ * (p, q) → (a·p + c·q, b·p + d·q) in y-down picture coordinates), i.e. atan2(b, a). Checked against ffmpeg's
+ * autorotation of the same file.
+ */
+export function rotationFromMatrix(matrix: ArrayLike<number> | undefined): RotationDeg {
+  if (!matrix || matrix.length < 5) return 0;
+  const degrees = (Math.round((Math.atan2(matrix[1], matrix[0]) * 180) / Math.PI / 90) * 90 + 360) % 360;
+  return degrees as RotationDeg;
+}
+
 function describeVideo(file: ISOFile, track: Track): DemuxedVideoTrack {
   const entry = file.getTrackById(track.id).mdia.minf.stbl.stsd.entries[0] as VisualSampleEntry;
   const width = entry.width || track.video?.width || track.track_width;
@@ -133,7 +144,7 @@ function describeVideo(file: ISOFile, track: Track): DemuxedVideoTrack {
   const description = videoDescription(entry);
   const config: VideoDecoderConfig = { codec: track.codec, codedWidth: width, codedHeight: height };
   if (description) config.description = description;
-  return { codec: track.codec, width, height, config };
+  return { codec: track.codec, width, height, rotationDeg: rotationFromMatrix(track.matrix), config };
 }
 
 function describeAudio(file: ISOFile, track: Track): DemuxedAudioTrack {

@@ -2,13 +2,29 @@
  * Timeline thumbnails (browser only: needs createImageBitmap). Thumbnail i shows the frame on screen at the centre
  * of the i-th of `count` equal slices; each is reached by decoding from the key frame at or before its time.
  */
-import type { Demuxer } from './demuxer';
+import type { Demuxer, RotationDeg } from './demuxer';
 import { MediaError } from './media-error';
 import { decodeVideo } from './video-decode';
 
 export interface Thumbnail {
   timeSec: number;
   image: ImageBitmap;
+}
+
+/** Scales to `heightPx` high in display orientation (turned clockwise by `rotationDeg`). */
+async function toBitmap(frame: VideoFrame, heightPx: number, rotationDeg: RotationDeg): Promise<ImageBitmap> {
+  const turned = rotationDeg === 90 || rotationDeg === 270;
+  const aspect = turned ? frame.displayHeight / frame.displayWidth : frame.displayWidth / frame.displayHeight;
+  const width = Math.max(1, Math.round(aspect * heightPx));
+  if (rotationDeg === 0) return createImageBitmap(frame, { resizeWidth: width, resizeHeight: heightPx, resizeQuality: 'medium' });
+  const canvas = new OffscreenCanvas(width, heightPx);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('OffscreenCanvas 2D context is unavailable.');
+  const [drawWidth, drawHeight] = turned ? [heightPx, width] : [width, heightPx];
+  ctx.translate(width / 2, heightPx / 2);
+  ctx.rotate((rotationDeg * Math.PI) / 180);
+  ctx.drawImage(frame, -drawWidth / 2, -drawHeight / 2, drawWidth, drawHeight);
+  return canvas.transferToImageBitmap();
 }
 
 /** Decodes from the preceding key frame up to the frame shown at `timeSec`; null when the stream has no frames. */
@@ -24,8 +40,7 @@ async function frameAt(demuxer: Demuxer, timeSec: number, heightPx: number): Pro
       held = frame;
     }
     if (!held) return null;
-    const resizeWidth = Math.max(1, Math.round((held.displayWidth / held.displayHeight) * heightPx));
-    return await createImageBitmap(held, { resizeWidth, resizeHeight: heightPx, resizeQuality: 'medium' });
+    return await toBitmap(held, heightPx, demuxer.video.rotationDeg);
   } finally {
     held?.close();
   }

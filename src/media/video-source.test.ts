@@ -107,6 +107,21 @@ describe('openVideo (Node)', () => {
     source.close();
   }, SLOW_MS);
 
+  it('turns a phone-style rotated MP4 upright (display size, box moving down the picture)', async () => {
+    const path = await makeVideo({
+      path: join(dir, 'rot90.mp4'), durationSec: 1, width: W, height: H, fps: FPS, codec: 'h264', container: 'mp4', rotateDeg: 90,
+    });
+    const source = await openVideo(await openAsBlob(path));
+    expect(source.info).toMatchObject({ width: H, height: W, rotationDeg: 90 });
+    // Clockwise 90°: source (x, y) lands at (H − 1 − y, x), so the box's left edge becomes its top edge.
+    const column = H - movingBoxY(H) - Math.round(boxSizePx(H) / 2);
+    for await (const f of source.sampleFrames({ rates: [8], width: H, height: W })) {
+      let top = -1;
+      for (let y = 0; y < W && top < 0; y++) if (f.data[y * H + column] > 0.5) top = y;
+      expect(Math.abs(top - movingBoxX(Math.floor(f.timeSec * FPS + 1e-6), W, H))).toBeLessThanOrEqual(1);
+    }
+  }, SLOW_MS);
+
   it('resizes with an area filter: the box lands where it should at a smaller size', async () => {
     const frames = await collect(await video('h264', 'mp4'), [8], 80, 60);
     for (const f of frames) {

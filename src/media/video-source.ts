@@ -10,11 +10,13 @@
  *   yielded in time order across rates. A rate or size that is not positive throws RangeError.
  * - decodeAudio: sample 0 is at video time 0 (priming dropped, a late start padded with silence).
  * - thumbnails: thumbnail i shows time (i + 0.5)/count · durationSec; width follows the display aspect.
+ * - VideoSourceInfo adds `rotationDeg`; width/height are the display size. Frames come out in display orientation
+ *   (phone videos that store a rotation in the MP4 track matrix or Matroska metadata are turned upright).
  */
 import { decodeAudioTrack } from './audio-decode';
 import type { DecodedAudio } from './audio-decode';
 import { sniffContainer, SNIFF_BYTES } from './container-sniff';
-import type { Demuxer } from './demuxer';
+import type { Demuxer, RotationDeg } from './demuxer';
 import { sampleFrames as sampleDemuxedFrames } from './frame-sampler';
 import type { SampledFrame, SampleFramesOptions } from './frame-sampler';
 import { MediaError } from './media-error';
@@ -29,8 +31,11 @@ export type { SampledFrame } from './frame-sampler';
 
 export interface VideoSourceInfo {
   durationSec: number;
+  /** Display size: after the container's rotation (a portrait phone video reports height > width). */
   width: number;
   height: number;
+  /** Clockwise rotation applied to decoded pictures; sampled frames and thumbnails are already turned. */
+  rotationDeg: RotationDeg;
   codec: string;
   container: 'mp4' | 'webm';
   hasAudio: boolean;
@@ -68,10 +73,12 @@ class DemuxedVideoSource implements VideoSource {
   readonly info: VideoSourceInfo;
 
   constructor(private readonly demuxer: Demuxer) {
+    const turned = demuxer.video.rotationDeg === 90 || demuxer.video.rotationDeg === 270;
     this.info = {
       durationSec: demuxer.durationSec,
-      width: demuxer.video.width,
-      height: demuxer.video.height,
+      width: turned ? demuxer.video.height : demuxer.video.width,
+      height: turned ? demuxer.video.width : demuxer.video.height,
+      rotationDeg: demuxer.video.rotationDeg,
       codec: demuxer.video.codec,
       container: demuxer.container,
       hasAudio: demuxer.audio !== null,
