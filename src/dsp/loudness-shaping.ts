@@ -4,13 +4,14 @@
  *
  * Stages:
  * 1. measure the audio's curve at the target's rate and window;
- * 2. per point and channel, gain = target − measured (dB), clamped to [−maxCutDb, +maxBoostDb];
- * 3. render the gain per sample: linear in dB between point centres (continuous, so no zipper noise);
+ * 2. per channel, gains in dB at GAIN_KNOTS_PER_POINT knots per curve point, solved so the model's curve meets
+ *    the target, clamped to [−maxCutDb, +maxBoostDb];
+ * 3. render the gain per sample: linear in dB between knot centres (continuous, so no zipper noise);
  * 4. optional look-ahead true-peak limiter (default ceiling −1 dBTP), gain shared by all channels;
  * 5. re-measure; where the result misses the target, aim the model at target + miss and repeat until the
- *    mean absolute error over points whose target is above `floorLufs` is below `toleranceLu`.
+ *    mean absolute error over points whose target is above `floorLufs` is below `toleranceLu` (or stops improving).
  * Step 2 is not a simple subtraction: a 400 ms window spans ~2.4 points, so each measured point depends on
- * ~5 point gains, and a plain "add the error" iteration oscillates (the window's response is negative near
+ * many knot gains, and a plain "add the error" iteration oscillates (the window's response is negative near
  * the 3 Hz grid Nyquist). Instead the gains solve a damped Gauss–Newton least-squares problem on a model of
  * the audio (its K-weighted energy in 1/(10·rate) s bins), see `solveGains`.
  */
@@ -34,8 +35,10 @@ export interface ShapingOptions {
 
 export interface ShapingResult {
   channels: Float32Array[];
-  /** Gain per curve point and channel, dB (before the limiter). */
+  /** Gain per knot and channel, dB (before the limiter); knots sit at the centres of 1/gainRate s intervals. */
   gainDb: Float32Array[];
+  /** Knots per second: the target's rate × GAIN_KNOTS_PER_POINT. */
+  gainRate: number;
   /** The output's own curve (at the target's rate/window, clipped to [−70, 0] LUFS). */
   achieved: LoudnessCurve;
   /** Mean |achieved − target| over points with target > floorLufs, LU (0 when there are none). */
@@ -43,7 +46,7 @@ export interface ShapingResult {
   iterations: number;
 }
 
-/** Gain in dB per sample: linear between the centres of the curve's intervals, held before the first and after the last. */
+/** Gain in dB per sample from gains at `rate` knots per second: linear between knot centres, held at the ends. */
 export function renderGainDb(pointGainsDb: Float32Array, rate: number, sampleRate: number, length: number): Float32Array {
   const out = new Float32Array(length);
   const last = pointGainsDb.length - 1;
@@ -84,6 +87,12 @@ function meanAbsError(measured: Float32Array[], targets: Float32Array[], floorLu
 
 /** Model bins per curve point: the 400 ms window at 6 Hz is exactly 24 bins of 1/60 s. */
 const BINS_PER_POINT = 10;
+/**
+ * Gain knots per curve point (30 Hz at 6 points/s). With one knot per point an impact starting inside a window
+ * cannot be flattened (the gain would have to rise on the bed and fall at the onset within 1/6 s); with several,
+ * the solver has the freedom and the smoothness term picks the gentlest gain that meets the curve.
+ */
+export const GAIN_KNOTS_PER_POINT = 5;
 
 /** One channel's audio as the solver sees it: power (10^(LUFS/10)) per bin and the bins each point's window covers. */
 interface GainModel {
@@ -91,52 +100,58 @@ interface GainModel {
   /** Window of point k: bins [windowStart[k], windowStart[k] + windowBins), clipped to the signal. */
   windowStart: Int32Array;
   windowBins: number;
-  /** Hat-function weights: bin b's gain = Σ_j weight · g_j for j = leftPoint[b], leftPoint[b] + 1. */
-  leftPoint: Int32Array;
+  /** Hat-function weights: bin b's gain = (1 − w)·g[leftKnot[b]] + w·g[leftKnot[b] + 1], w = rightWeight[b]. */
+  leftKnot: Int32Array;
   rightWeight: Float64Array;
+  /** Knots from the first to the last one a window's row can touch, relative to the point's own first knot. */
+  rowStart: number;
+  rowWidth: number;
 }
 
 function buildModel(channel: Float32Array, sampleRate: number, rate: number, windowSec: number, points: number): GainModel {
   const binRate = rate * BINS_PER_POINT;
+  const binsPerKnot = BINS_PER_POINT / GAIN_KNOTS_PER_POINT;
   const bins = momentaryLoudnessCurve([channel], sampleRate, { rate: binRate, windowSec: 1 / binRate, minLufs: -300, maxLufs: 300 }).channels[0];
   const windowBins = Math.max(1, Math.round(windowSec * binRate));
-  const last = points - 1;
-  const leftPoint = new Int32Array(bins.length);
+  const last = points * GAIN_KNOTS_PER_POINT - 1;
+  const leftKnot = new Int32Array(bins.length);
   const rightWeight = new Float64Array(bins.length);
   bins.forEach((_, b) => {
-    const position = Math.min(last, Math.max(0, (b + 0.5) / BINS_PER_POINT - 0.5));
-    leftPoint[b] = Math.min(Math.floor(position), Math.max(0, last - 1));
-    rightWeight[b] = last === 0 ? 0 : position - leftPoint[b];
+    const position = Math.min(last, Math.max(0, (b + 0.5) / binsPerKnot - 0.5));
+    leftKnot[b] = Math.min(Math.floor(position), Math.max(0, last - 1));
+    rightWeight[b] = last === 0 ? 0 : position - leftKnot[b];
   });
+  const reach = Math.ceil(windowBins / 2 / binsPerKnot) + 2;
   return {
     binPower: Float64Array.from(bins, (lufs) => 10 ** (lufs / 10)),
     windowStart: Int32Array.from({ length: points }, (_, k) => Math.round((k + 0.5) * BINS_PER_POINT - windowBins / 2)),
     windowBins,
-    leftPoint,
+    leftKnot,
     rightWeight,
+    rowStart: Math.floor(GAIN_KNOTS_PER_POINT / 2) - reach,
+    rowWidth: 2 * reach + 1,
   };
 }
 
-/** Model loudness of every point for gains `g` (dB) and the Jacobian rows ∂m_k/∂g_j (j = k − 3 … k + 3). */
-function evaluateModel(model: GainModel, g: Float32Array): { loudness: Float64Array; jacobian: Float64Array[] } {
-  const points = g.length;
-  const { binPower, windowStart, windowBins, leftPoint, rightWeight } = model;
+/** Model loudness of every point for knot gains `g` (dB) and the Jacobian rows ∂m_k/∂g_j, j = k·K + rowStart + i. */
+function evaluateModel(model: GainModel, g: Float32Array, points: number): { loudness: Float64Array; jacobian: Float64Array[] } {
+  const { binPower, windowStart, windowBins, leftKnot, rightWeight, rowStart, rowWidth } = model;
   const loudness = new Float64Array(points);
-  const jacobian = Array.from({ length: points }, () => new Float64Array(7));
+  const jacobian = Array.from({ length: points }, () => new Float64Array(rowWidth));
   for (let k = 0; k < points; k++) {
     let total = 0;
     const row = jacobian[k];
+    const offset = k * GAIN_KNOTS_PER_POINT + rowStart;
     for (let b = Math.max(0, windowStart[k]); b < Math.min(binPower.length, windowStart[k] + windowBins); b++) {
-      const j = leftPoint[b];
+      const j = leftKnot[b];
       const w = rightWeight[b];
-      const gainDb = g[j] * (1 - w) + (w > 0 ? g[j + 1] * w : 0);
-      const p = binPower[b] * 10 ** (gainDb / 10);
+      const p = binPower[b] * 10 ** ((g[j] * (1 - w) + (w > 0 ? g[j + 1] * w : 0)) / 10);
       total += p;
-      if (j - k + 3 >= 0 && j - k + 3 < 7) row[j - k + 3] += p * (1 - w);
-      if (w > 0 && j + 1 - k + 3 >= 0 && j + 1 - k + 3 < 7) row[j + 1 - k + 3] += p * w;
+      row[j - offset] += p * (1 - w);
+      if (w > 0) row[j + 1 - offset] += p * w;
     }
     loudness[k] = 10 * Math.log10(total / windowBins);
-    if (total > 0) for (let i = 0; i < 7; i++) row[i] /= total;
+    if (total > 0) for (let i = 0; i < rowWidth; i++) row[i] /= total;
   }
   return { loudness, jacobian };
 }
@@ -161,34 +176,43 @@ function solveBanded(a: Float64Array[], b: Float64Array, bandwidth: number): Flo
   return x;
 }
 
-/**
- * Damped Gauss–Newton on the model: minimise Σ_k w_k (m_k(g) − aim_k)² + λ|Δg|² + μ|D g|², with w_k = 1 above
- * the floor and 0.05 below it (quiet points only need to stay quiet) and a small smoothness term μ on neighbouring
- * gains, so under-determined gains (silent stretches) stay smooth instead of drifting.
- */
-function solveGains(model: GainModel, aim: Float32Array, start: Float32Array, floorLufs: number, clampGain: (db: number) => number): Float32Array {
-  const n = aim.length;
-  const g = start.slice();
-  const bandwidth = 6;
-  const damping = 0.05;
-  const smoothness = 0.001;
-  for (let iteration = 0; iteration < 25; iteration++) {
-    const { loudness, jacobian } = evaluateModel(model, g);
-    const a = Array.from({ length: n }, () => new Float64Array(2 * bandwidth + 1));
-    const rhs = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      const weight = aim[k] > floorLufs ? 1 : 0.05;
-      const residual = Number.isFinite(loudness[k]) ? aim[k] - loudness[k] : 0;
-      for (let p = 0; p < 7; p++) {
-        const i = k + p - 3;
-        if (i < 0 || i >= n || jacobian[k][p] === 0) continue;
-        rhs[i] += weight * jacobian[k][p] * residual;
-        for (let q = 0; q < 7; q++) {
-          const j = k + q - 3;
-          if (j >= 0 && j < n) a[i][j - i + bandwidth] += weight * jacobian[k][p] * jacobian[k][q];
-        }
+/** Normal equations of one Gauss–Newton step: Σ_k w_k J_kᵀJ_k and Σ_k w_k J_kᵀ r_k, as band rows. */
+function normalEquations(model: GainModel, g: Float32Array, aim: Float32Array, floorLufs: number, bandwidth: number): { a: Float64Array[]; rhs: Float64Array } {
+  const n = g.length;
+  const { loudness, jacobian } = evaluateModel(model, g, aim.length);
+  const a = Array.from({ length: n }, () => new Float64Array(2 * bandwidth + 1));
+  const rhs = new Float64Array(n);
+  for (let k = 0; k < aim.length; k++) {
+    const weight = aim[k] > floorLufs ? 1 : 0.05;
+    const residual = Number.isFinite(loudness[k]) ? aim[k] - loudness[k] : 0;
+    const offset = k * GAIN_KNOTS_PER_POINT + model.rowStart;
+    const row = jacobian[k];
+    for (let p = 0; p < row.length; p++) {
+      const i = offset + p;
+      if (row[p] === 0 || i < 0 || i >= n) continue;
+      rhs[i] += weight * row[p] * residual;
+      for (let q = 0; q < row.length; q++) {
+        const j = offset + q;
+        if (row[q] !== 0 && j >= 0 && j < n) a[i][j - i + bandwidth] += weight * row[p] * row[q];
       }
     }
+  }
+  return { a, rhs };
+}
+
+/**
+ * Damped Gauss–Newton on the model: minimise Σ_k w_k (m_k(g) − aim_k)² + λ|Δg|² + μ|D g|² over the knot gains g,
+ * with w_k = 1 above the floor and 0.05 below it (quiet points only need to stay quiet), and a smoothness term μ
+ * on neighbouring knots: there are more knots than points, and it picks the gentlest of the gains that fit.
+ */
+function solveGains(model: GainModel, aim: Float32Array, start: Float32Array, floorLufs: number, clampGain: (db: number) => number): Float32Array {
+  const n = start.length;
+  const g = start.slice();
+  const bandwidth = model.rowWidth;
+  const damping = 0.02;
+  const smoothness = 0.002;
+  for (let iteration = 0; iteration < 25; iteration++) {
+    const { a, rhs } = normalEquations(model, g, aim, floorLufs, bandwidth);
     for (let i = 0; i < n; i++) {
       a[i][bandwidth] += damping;
       for (const j of [i - 1, i + 1]) {
@@ -221,19 +245,21 @@ export function shapeLoudness(channels: readonly Float32Array[], sampleRate: num
   const models = input.map((x) => buildModel(x, sampleRate, target.rate, target.windowSec, points));
   const clampGain = (db: number): number => Math.min(maxBoostDb, Math.max(-maxCutDb, db));
   const aims = targets.map((t) => t.slice());
-  let gainDb: Float32Array[] = input.map(() => new Float32Array(points));
+  const gainRate = target.rate * GAIN_KNOTS_PER_POINT;
+  let gainDb: Float32Array[] = input.map(() => new Float32Array(points * GAIN_KNOTS_PER_POINT));
   let best = { audio: input, gains: gainDb, error: Infinity, iteration: 0 };
   for (let iteration = 1; iteration <= maxIterations && points > 0; iteration++) {
     gainDb = models.map((model, c) => solveGains(model, aims[c], gainDb[c], floorLufs, clampGain));
     const shaped = input.map((x, c) => {
-      const db = renderGainDb(gainDb[c], target.rate, sampleRate, x.length);
+      const db = renderGainDb(gainDb[c], gainRate, sampleRate, x.length);
       return x.map((v, n) => v * 10 ** (db[n] / 20));
     });
     const audio = truePeakCeilingDbtp === null ? shaped : limitTruePeak(shaped, sampleRate, { ceilingDbtp: truePeakCeilingDbtp });
     const measured = measure(audio);
     const error = meanAbsError(measured, targets, floorLufs);
     if (error < best.error) best = { audio, gains: gainDb, error, iteration };
-    if (error < toleranceLu) break;
+    // Done when close enough, or when two passes in a row did not improve (the limiter or the clamps are in the way).
+    if (error < toleranceLu || iteration - best.iteration >= 2) break;
     aims.forEach((aim, c) => {
       for (let k = 0; k < points; k++) if (targets[c][k] > floorLufs) aim[k] += Math.max(-6, Math.min(6, targets[c][k] - measured[c][k]));
     });
@@ -241,6 +267,7 @@ export function shapeLoudness(channels: readonly Float32Array[], sampleRate: num
   return {
     channels: best.audio,
     gainDb: best.gains,
+    gainRate,
     achieved: momentaryLoudnessCurve(best.audio, sampleRate, curveOptions),
     meanAbsErrorLu: best.error === Infinity ? 0 : best.error,
     iterations: best.iteration,

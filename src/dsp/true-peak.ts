@@ -234,16 +234,18 @@ function slidingMin(values: Float32Array, radius: number): Float32Array {
   return out;
 }
 
-/** Boxcar mean over [n − radius, n + radius], the window shrinking at the ends. */
+/** Boxcar mean over [n − radius, n + radius], the window shrinking at the ends (running sum, O(n)). */
 function slidingMean(values: Float32Array, radius: number): Float32Array {
   const n = values.length;
-  const prefix = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + values[i];
-  return Float32Array.from({ length: n }, (_, i) => {
-    const from = Math.max(0, i - radius);
-    const to = Math.min(n, i + radius + 1);
-    return (prefix[to] - prefix[from]) / (to - from);
-  });
+  const out = new Float32Array(n);
+  let sum = 0;
+  for (let i = 0; i < Math.min(n, radius); i++) sum += values[i];
+  for (let i = 0; i < n; i++) {
+    if (i + radius < n) sum += values[i + radius];
+    if (i - radius - 1 >= 0) sum -= values[i - radius - 1];
+    out[i] = sum / (Math.min(n, i + radius + 1) - Math.max(0, i - radius));
+  }
+  return out;
 }
 
 /**
