@@ -7,8 +7,10 @@ need="${1:-app}"
 
 # onnxruntime-node's install script downloads from the internet; its CPU binaries ship in the package.
 export ONNXRUNTIME_NODE_INSTALL=skip
+# `npm install`, not `npm ci`: npm 11 leaves other platforms' optional binaries (@napi-rs/webcodecs-*, @rollup/*)
+# out of the lock file and `npm ci` then refuses it as out of sync; install still honours the locked versions.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 
 [ "$need" = test ] || exit 0
