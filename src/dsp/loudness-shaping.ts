@@ -47,15 +47,15 @@ export interface ShapingResult {
 }
 
 /** Gain in dB per sample from gains at `rate` knots per second: linear between knot centres, held at the ends. */
-export function renderGainDb(pointGainsDb: Float32Array, rate: number, sampleRate: number, length: number): Float32Array {
+export function renderGainDb(knotGainsDb: Float32Array, rate: number, sampleRate: number, length: number): Float32Array {
   const out = new Float32Array(length);
-  const last = pointGainsDb.length - 1;
+  const last = knotGainsDb.length - 1;
   if (last < 0) return out;
   for (let n = 0; n < length; n++) {
     const position = Math.min(last, Math.max(0, ((n + 0.5) / sampleRate) * rate - 0.5));
     const left = Math.floor(position);
     const right = Math.min(last, left + 1);
-    out[n] = pointGainsDb[left] + (pointGainsDb[right] - pointGainsDb[left]) * (position - left);
+    out[n] = knotGainsDb[left] + (knotGainsDb[right] - knotGainsDb[left]) * (position - left);
   }
   return out;
 }
