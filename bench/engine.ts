@@ -8,7 +8,7 @@
  */
 import { existsSync, openAsBlob } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeVideo } from '../e2e/fixtures';
 import { parseArgs } from '../src/cli/args';
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     const loadMs = performance.now() - loadStartMs;
     const video = await openVideo(await openAsBlob(clip));
     const startMs = performance.now();
+    const cpuStart = process.cpuUsage();
     const stageEndMs: Partial<Record<Progress['stage'], number>> = {};
     let windows = 0;
     const decoder = nodeDecoderPool();
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
         if (p.stage === 'denoise') windows = p.windows;
       },
     });
+    const cpu = process.cpuUsage(cpuStart);
     decoder.dispose();
     video.close();
     await pack.dispose();
@@ -70,6 +72,9 @@ async function main(): Promise<void> {
           windows,
           packLoadSec: loadMs / 1000,
           generateSec: totalMs / 1000,
+          // Process-wide CPU time (all threads): on a shared machine wall times stretch, CPU time much less.
+          generateCpuSec: (cpu.user + cpu.system) / 1e6,
+          loadAverage1m: loadavg()[0],
           sessionRunSec: sessionRunMs / 1000,
           griffinLimWaitSec: decoderMs / 1000,
           decoderThreads: availableParallelism(),

@@ -32,7 +32,13 @@ function post(message: Response, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
+/** The pack and the video are in use while a generation runs; replacing them would pull them from under it. */
+function refuseWhileGenerating(what: string): void {
+  if (jobs.size > 0) throw new Error(`cannot ${what} while a generation is running; cancel it first`);
+}
+
 async function handleLoadPack({ id, packUrl, backend }: Extract<Request, { type: 'load-pack' }>): Promise<void> {
+  refuseWhileGenerating('load a model pack');
   const previous = pack;
   pack = null;
   await previous?.dispose();
@@ -41,6 +47,7 @@ async function handleLoadPack({ id, packUrl, backend }: Extract<Request, { type:
 }
 
 async function handleOpenVideo(id: number, file: File): Promise<void> {
+  refuseWhileGenerating('open another video');
   video?.close();
   video = null;
   const opened = await openVideo(file);
@@ -53,6 +60,7 @@ async function handleOpenVideo(id: number, file: File): Promise<void> {
 async function handleGenerate(id: number, options: GenerateOptions): Promise<void> {
   if (!pack) throw new Error('no model pack is loaded yet');
   if (!video) throw new Error('open a video first');
+  refuseWhileGenerating('start another generation');
   const controller = new AbortController();
   jobs.set(id, controller);
   const eta = new EtaEstimator();
