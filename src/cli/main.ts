@@ -6,14 +6,16 @@
 import { isAbortError } from '../engine/flow-sampler';
 import { formatOptions, UsageError } from './args';
 import { GENERATE_OPTIONS, GENERATE_USAGE, runGenerateCommand } from './generate';
-import { runMeasure } from './measure';
+import { MEASURE_USAGE, runMeasure } from './measure';
 
 const HELP = `foley — synchronized, loudness-controlled sound effects for silent videos (offline, on this machine)
 
 Usage:
   ${GENERATE_USAGE}
-  foley measure <audio> [options]     loudness of a file (EBU R128 / ITU-R BS.1770); see foley measure --help
+  ${MEASURE_USAGE}
   foley --help
+
+\`foley measure\` reports the loudness of a file (EBU R128 / ITU-R BS.1770); see foley measure --help.
 
 Generate options:
 ${formatOptions(GENERATE_OPTIONS)}
