@@ -71,11 +71,12 @@ async function openClip(page: Page, backend: string): Promise<string> {
 /** Space plays the video and the generated audio together; space again pauses both. */
 async function checkSpaceBarPlayback(page: Page): Promise<void> {
   await page.locator('body').press('Space');
+  // The AudioContext resumes asynchronously after the key press, so wait for the lane to report running audio.
   await page.waitForFunction(() => {
     const video = document.querySelector<HTMLVideoElement>('[data-testid="video"]');
-    return video !== null && !video.paused && video.currentTime > 0.2;
+    const audio = document.querySelector('[data-testid="audio-lane"]')?.getAttribute('data-audio');
+    return video !== null && !video.paused && video.currentTime > 0.2 && audio === 'running';
   });
-  expect(await page.getByTestId('audio-lane').getAttribute('data-audio')).toBe('running');
   await page.locator('body').press('Space');
   await page.waitForFunction(() => document.querySelector<HTMLVideoElement>('[data-testid="video"]')?.paused === true);
   expect(await page.getByTestId('play').textContent()).toBe('Play');
@@ -146,6 +147,21 @@ async function drawStepCurve(page: Page): Promise<number[]> {
   return lufsList(await page.getByTestId('loudness-lane-0').getAttribute('data-target-lufs'));
 }
 
+/** Presses on point `index` of the L lane (currently at `fromLufs`), drags it to `toLufs` and a little sideways. */
+async function dragPoint(page: Page, index: number, fromLufs: number, toLufs: number): Promise<number[]> {
+  const lane = page.getByTestId('loudness-lane-0');
+  const pointCount = lufsList(await lane.getAttribute('data-target-lufs')).length;
+  const box = await page.getByTestId('curve-editor-0').boundingBox();
+  if (!box) throw new Error('curve editor not visible');
+  const x = box.x + ((index + 0.5) / pointCount) * box.width;
+  const y = (lufs: number) => box.y + (-lufs / 70) * box.height;
+  await page.mouse.move(x, y(fromLufs));
+  await page.mouse.down();
+  await page.mouse.move(x + box.width / pointCount, y(toLufs), { steps: 5 });
+  await page.mouse.up();
+  return lufsList(await lane.getAttribute('data-target-lufs'));
+}
+
 describe('target loudness curve', () => {
   it('draws a curve, refuses levels outside −70..0, undoes, and the generated track follows it', async () => {
     const browser = await launchBrowser();
@@ -175,6 +191,11 @@ describe('target loudness curve', () => {
       await page.locator('body').press('Control+Shift+z');
       expect(lufsList(await lane.getAttribute('data-target-lufs'))).toEqual(drawn);
 
+      // Grabbing a point moves that point alone, even when the pointer wanders sideways; undo puts it back.
+      expect(await dragPoint(page, 1, drawn[1], -60)).toEqual(drawn.map((lufs, i) => (i === 1 ? expect.closeTo(-60, 0) : lufs)));
+      await page.locator('body').press('Control+z');
+      expect(lufsList(await lane.getAttribute('data-target-lufs'))).toEqual(drawn);
+
       await generateAndWait(page);
       for (const channel of [0, 1]) {
         const measured = lufsList(await page.getByTestId(`loudness-lane-${channel}`).getAttribute('data-measured-lufs'));
@@ -199,8 +220,8 @@ describe('cancel', () => {
       await page.getByTestId('generate').click();
       await page.getByTestId('cancel').click();
       await page.getByTestId('job').waitFor({ state: 'detached', timeout: 120_000 });
-      await expect(page.getByTestId('notice').textContent()).resolves.toMatch(/^Generation cancelled\./);
-      expect(await page.getByTestId('waveform').count()).toBe(0);
+      const outcome = { notices: await page.locator('[data-testid="notice"]').allTextContents(), waveforms: await page.getByTestId('waveform').count() };
+      expect(outcome).toEqual({ notices: [expect.stringMatching(/^Generation cancelled\./)], waveforms: 0 });
       await generateAndWait(page);
       expect(Number(await page.getByTestId('audio-lane').getAttribute('data-samples'))).toBeGreaterThan(0);
     } finally {

@@ -48,7 +48,7 @@ export function CurvePanel() {
           Redo
         </button>
       </div>
-      <p className="hint">Draw on the L/R loudness lanes below the waveform. Range −70 to 0 LUFS.</p>
+      <p className="hint">Draw freehand on the L/R loudness lanes below the waveform, or drag a single point. Range −70 to 0 LUFS.</p>
     </section>
   );
 }

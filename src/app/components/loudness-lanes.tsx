@@ -5,6 +5,10 @@ import { CURVE_CEILING_LUFS, CURVE_FLOOR_LUFS } from '../store/curve';
 import { useAppState, useSession } from '../use-session';
 
 const LANE_HEIGHT_PX = 84;
+/** Points are drawn (and can be grabbed) once they are at least this far apart. */
+const MIN_POINT_SPACING_PX = 8;
+/** How close to a point's centre a press must land to drag that point alone instead of drawing freehand. */
+const GRAB_RADIUS_PX = 5;
 const GRID_LUFS = [-10, -20, -30, -40, -50, -60];
 const CHANNEL_NAMES = ['L', 'R'];
 
@@ -70,6 +74,9 @@ function LoudnessLane({ channel, channelCount, curveRate, widthPx }: { channel: 
   const result = useAppState((state) => state.result);
   const pxPerSec = useAppState((state) => state.view.pxPerSec);
   const last = useRef<{ index: number; lufs: number } | null>(null);
+  /** Index of the point being dragged vertically, or null while drawing freehand. */
+  const grabbed = useRef<number | null>(null);
+  const showPoints = pxPerSec / curveRate >= MIN_POINT_SPACING_PX;
   const xOf = (index: number) => ((index + 0.5) / curveRate) * pxPerSec;
   const target = curve?.lufs[channel];
   const measured = result ? measuredCurveLufs(result, curveRate)[channel] : undefined;
@@ -79,9 +86,18 @@ function LoudnessLane({ channel, channelCount, curveRate, widthPx }: { channel: 
     const index = Math.floor(((event.clientX - box.left) / pxPerSec) * curveRate);
     return { index, lufs: lufsOf(event.clientY - box.top) };
   };
+  const grab = (event: PointerEvent<SVGSVGElement>): number | null => {
+    const box = event.currentTarget.getBoundingClientRect();
+    const { index } = sample(event);
+    const lufs = target?.[index];
+    if (!showPoints || lufs === undefined) return null;
+    const near = Math.abs(event.clientX - box.left - xOf(index)) <= GRAB_RADIUS_PX && Math.abs(event.clientY - box.top - yOf(lufs)) <= GRAB_RADIUS_PX;
+    return near ? index : null;
+  };
   const paint = (event: PointerEvent<SVGSVGElement>, phase: 'start' | 'move') => {
-    const point = sample(event);
-    const from = phase === 'start' || !last.current ? point : last.current;
+    const sampled = sample(event);
+    const point = grabbed.current === null ? sampled : { index: grabbed.current, lufs: sampled.lufs };
+    const from = phase === 'start' || !last.current || grabbed.current !== null ? point : last.current;
     session.manager.dispatch(paintCurveStroke, { phase, channel, fromIndex: from.index, fromLufs: from.lufs, toIndex: point.index, toLufs: point.lufs });
     last.current = point;
   };
@@ -105,14 +121,18 @@ function LoudnessLane({ channel, channelCount, curveRate, widthPx }: { channel: 
         onPointerDown={(event) => {
           if (!curve) return;
           event.currentTarget.setPointerCapture(event.pointerId);
+          grabbed.current = grab(event);
           paint(event, 'start');
         }}
         onPointerMove={(event) => {
           if (curve && last.current && event.buttons & 1) paint(event, 'move');
         }}
-        onPointerUp={() => (last.current = null)}
+        onPointerUp={() => {
+          last.current = null;
+          grabbed.current = null;
+        }}
       >
-        <CurveGraph widthPx={widthPx} target={target} measured={measured} xOf={xOf} showPoints={pxPerSec / curveRate >= 8} />
+        <CurveGraph widthPx={widthPx} target={target} measured={measured} xOf={xOf} showPoints={showPoints} />
       </svg>
     </div>
   );
