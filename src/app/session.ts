@@ -91,7 +91,11 @@ export class Session {
         if (this.manager.state.opening?.requestId !== request.id) return;
         const previous = this.manager.state.video;
         dispatch(actions.videoOpened, { fileName: file.name, sizeBytes: file.size, objectUrl: URL.createObjectURL(file), info });
-        if (previous) URL.revokeObjectURL(previous.objectUrl);
+        // The session owns what the replaced video held: its object URL and its thumbnail bitmaps (already drawn).
+        if (previous) {
+          URL.revokeObjectURL(previous.objectUrl);
+          for (const thumbnail of previous.info.thumbnails) thumbnail.image.close();
+        }
       },
       (error: unknown) => dispatch(actions.openFailed, `${file.name || 'The file'}: ${messageOf(error)}`),
     );
