@@ -1,24 +1,22 @@
 #!/usr/bin/env bash
 # Rebuilds public/models/foley-tiny end to end: corpus → synthetic paired data → training → ONNX export → checks.
 # Needs the training environment (pip install -r training/requirements.txt), ffmpeg, apt-get download access for
-# the Debian sound packages, and the GitHub sound packs (see /work/shared/data/sfx-sources.md) at $GITHUB_SFX.
+# the Debian sound packages, and the GitHub sound packs (see /work/shared/data/sfx-sources.md).
 # Everything is seeded; intermediate files live in training/work/ (git-ignored). Budget: ~2 h on 2 CPU cores.
 set -euo pipefail
 cd "$(dirname "$0")"
 export PYTHONPATH=.
 PY=${PYTHON:-python3}
-GITHUB_SFX=${GITHUB_SFX:-/work/shared/data/github-sfx}
 THREADS=${THREADS:-2}   # torch threads; 1 is faster when other jobs share the two cores
 STEPS=${STEPS:-650}
 PACK=../public/models/foley-tiny
 
-nice "$PY" -m foley.corpus --out work/corpus --github-sfx "$GITHUB_SFX"
-nice "$PY" -m foley.dataset build --corpus work/corpus --out work/synth --n 4000 --duration-sec 5 --seed 0
-nice "$PY" -m foley.dataset build --corpus work/corpus --out work/synth --n 300 --split eval --seed 1
+# Corpus + 2000 training clips + 300 held-back eval clips (5 s each): the data the shipped foley-tiny saw.
+PYTHON="$PY" data/build-data.sh 2000 300
 nice "$PY" -m foley.train --data work/synth --out work/tiny --steps "$STEPS" --max-minutes 72 --threads "$THREADS"
 nice "$PY" -m foley.export --preset tiny --checkpoint work/tiny/checkpoint.pt --out "$PACK"
 cp work/corpus/ATTRIBUTION.md "$PACK/ATTRIBUTION.md"
 nice "$PY" -m pytest -q tests/test_pack_reference.py
-nice "$PY" -m foley.export.evaluate --pack "$PACK" --data work/synth --split eval --clips 40 --threads "$THREADS" --out work/tiny/eval.json
-nice "$PY" -m foley.export.decoder_study --corpus work/corpus --files 16 --out work/decoder-study.json
+nice "$PY" -m foley.export.evaluate --pack "$PACK" --data work/synth --split eval --clips 12 --threads "$THREADS" --out work/tiny/eval.json
+nice "$PY" -m foley.export.decoder_study --corpus work/corpus --files 10 --out work/decoder-study.json
 echo "pack rebuilt in $PACK; metrics in training/work/tiny/eval.json and training/work/decoder-study.json (copy them into MODEL_CARD.md)"
