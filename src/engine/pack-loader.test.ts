@@ -30,6 +30,7 @@ async function packCopy(name: string): Promise<string> {
   return dir;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests damage manifests on purpose, so no schema type fits them
 async function editManifest(dir: string, edit: (m: Record<string, any>) => void): Promise<void> {
   const file = path.join(dir, 'manifest.json');
   const manifest = JSON.parse(await readFile(file, 'utf8'));
