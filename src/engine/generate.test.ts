@@ -80,6 +80,26 @@ describe('generate on the test pack with a real MP4', () => {
     }
   }, 180_000);
 
+  it('generates a clip longer than the window in crossfaded windows of the exact total length', async () => {
+    // A 0.6 s window with 0.15 s overlaps turns the 1.5 s clip into several windows (the DiT takes any length).
+    const sampler = pack.manifest.sampler;
+    const saved = { windowSec: sampler.windowSec, overlapSec: sampler.overlapSec };
+    Object.assign(sampler, { windowSec: 0.6, overlapSec: 0.15 });
+    try {
+      let windows = 0;
+      const result = await generate(pack, await open(), { seed: 8, steps: 1 }, { onProgress: (p) => p.stage === 'denoise' && (windows = p.windows) });
+      expect(windows).toBeGreaterThanOrEqual(3);
+      expect(result.channels.map((c) => c.length)).toEqual([66150, 66150]);
+      // No silent gap anywhere: every 50 ms block has signal.
+      for (let start = 0; start + 2205 <= 66150; start += 2205) {
+        const block = result.channels[0]!.subarray(start, start + 2205);
+        expect(block.some((v) => Math.abs(v) > 1e-6)).toBe(true);
+      }
+    } finally {
+      Object.assign(sampler, saved);
+    }
+  }, 180_000);
+
   it('stops with an AbortError when cancelled during denoising', async () => {
     const controller = new AbortController();
     const run = generate(pack, await open(), { seed: 1, steps: 20 }, {

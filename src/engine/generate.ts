@@ -1,6 +1,7 @@
 /**
- * The generation pipeline: video → features → conditioning (once per clip) → DiT flow sampling per window
- * (every step) → Griffin-Lim decoding → crossfaded clip of exactly round(durationSec · sampleRate) samples.
+ * The generation pipeline: video → features and the predicted loudness curve (once per clip) → per window: adapters
+ * on the window's frames, DiT flow sampling (every step), Griffin-Lim decoding (on decoder threads) → crossfaded clip
+ * of exactly round(durationSec · sampleRate) samples → loudness shaping when a target curve is given.
  * Shared by the worker (browser) and the CLI (Node); only the LoadedPack's backend differs.
  */
 
@@ -30,10 +31,10 @@ export interface GenerateHooks {
 
 /** Everything the DiT reads that does not change between steps, for the whole clip. */
 interface ClipConditioning {
-  /** [L, D] */
-  frameCond: Float32Array;
-  /** [D] */
-  globalCond: Float32Array;
+  /** visual_encoder features [visual.count, Dv]. */
+  visual: Float32Array;
+  /** sync_encoder features resampled to latent frames [L, Ds]. */
+  syncAtLatent: Float32Array;
   /** [L, channels] in [0, 1]: the target curve if given, else the prediction. */
   loudness: Float32Array;
   /** [L, channels] in [0, 1] as predicted from the video. */
@@ -70,7 +71,7 @@ async function videoConditioning(runner: SessionRunner, manifest: PackManifest, 
     frame_cond: runner.float32(adapted.frame_cond!, [1, L, d]),
     global_cond: runner.float32(adapted.global_cond!, [1, d]),
   });
-  return { frameCond: adapted.frame_cond!, globalCond: adapted.global_cond!, predictedLoudness: predicted.loudness! };
+  return { visual: features.visual, syncAtLatent, predictedLoudness: predicted.loudness! };
 }
 
 async function promptConditioning(runner: SessionRunner, manifest: PackManifest, options: GenerateOptions) {
@@ -122,6 +123,25 @@ interface WindowContext {
   hooks: GenerateHooks;
 }
 
+/**
+ * Adapter outputs for one window, from the video frames inside it: the DiT was trained on window-length clips, so
+ * its global condition describes what is on screen in this window, not the average over a long video.
+ */
+async function windowConditioning(ctx: WindowContext, window: AudioWindow, startFrame: number, frames: number) {
+  const { runner, manifest, cond } = ctx;
+  const dv = runner.outputWidth('visual_encoder', 'features');
+  const ds = runner.outputWidth('sync_encoder', 'features');
+  const visualRows = cond.visual.length / dv;
+  const fps = manifest.video.visualFps;
+  const first = Math.min(Math.floor((window.startSample / manifest.sampleRate) * fps + 1e-6), visualRows - 1);
+  const end = Math.max(first + 1, Math.min(visualRows, Math.ceil(((window.startSample + window.lengthSamples) / manifest.sampleRate) * fps - 1e-6)));
+  const adapted = await runner.runToHost('adapters', {
+    visual: runner.float32(cond.visual.slice(first * dv, end * dv), [1, end - first, dv]),
+    sync: runner.float32(sliceRows(cond.syncAtLatent, ds, startFrame, frames), [1, frames, ds]),
+  });
+  return { frameCond: adapted.frame_cond!, globalCond: adapted.global_cond! };
+}
+
 /** Denoises one window; returns its latent [Lw, C] (Lw = floor(lengthSamples / hop) + 1, padding trimmed). */
 async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{ latent: Float32Array; frames: number }> {
   const { runner, manifest, cond } = ctx;
@@ -131,11 +151,12 @@ async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{
   const frames = Math.floor(window.lengthSamples / hop) + 1;
   const padded = padToMultiple(frames, lengthMultiple);
   const start = window.startSample / hop;
-  const d = cond.globalCond.length;
+  const { frameCond, globalCond } = await windowConditioning(ctx, window, start, padded);
+  const d = globalCond.length;
   const fixed: Record<string, EngineTensor> = {
     cfg_scale: runner.float32(Float32Array.of(ctx.settings.cfgScale), [1]),
-    frame_cond: runner.float32(sliceRows(cond.frameCond, d, start, padded), [1, padded, d]),
-    global_cond: runner.float32(cond.globalCond, [1, d]),
+    frame_cond: runner.float32(frameCond, [1, padded, d]),
+    global_cond: runner.float32(globalCond, [1, d]),
     loudness: runner.float32(sliceRows(cond.loudness, channels, start, padded), [1, padded, channels]),
     text_emb: runner.float32(cond.textEmb, [1, cond.textEmb.length]),
     audio_emb: runner.float32(cond.audioEmb, [1, cond.audioEmb.length]),
