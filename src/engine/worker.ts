@@ -48,11 +48,17 @@ async function handleLoadPack({ id, packUrl, backend }: Extract<Request, { type:
 
 async function handleOpenVideo(id: number, file: File): Promise<void> {
   refuseWhileGenerating('open another video');
-  video?.close();
-  video = null;
+  // The current video stays open until the new one has proved readable: a bad drop must not lose the project.
   const opened = await openVideo(file);
+  let thumbnails;
+  try {
+    thumbnails = await opened.thumbnails(THUMBNAIL_COUNT, THUMBNAIL_HEIGHT_PX);
+  } catch (error) {
+    opened.close();
+    throw error;
+  }
+  video?.close();
   video = opened;
-  const thumbnails = await opened.thumbnails(THUMBNAIL_COUNT, THUMBNAIL_HEIGHT_PX);
   const { durationSec, width, height, codec, hasAudio } = opened.info;
   post({ type: 'video-opened', id, video: { durationSec, width, height, codec, hasAudio, thumbnails } }, thumbnails.map((t) => t.image));
 }
