@@ -76,7 +76,7 @@ describe('foley generate', () => {
     expect(wav.channels[0]!.some((v) => v !== 0)).toBe(true);
   });
 
-  it('follows --target-curve and --audio-prompt, and the default pack note names the test pack', async () => {
+  it('follows --target-curve and --audio-prompt, and notes the test pack only when it is the default', async () => {
     const out = path.join(scratch, 'shaped.wav');
     const curve = path.join(scratch, 'curve.json');
     await writeFile(curve, JSON.stringify({ rate: 6, windowSec: 0.4, unit: 'LUFS', channels: [Array(8).fill(-30), Array(8).fill(-30)] }));
