@@ -60,7 +60,8 @@ function readWavHeader(bytes: Uint8Array): WavSummary {
 }
 
 async function openClip(page: Page, backend: string): Promise<string> {
-  await page.goto(`${server.url}?backend=${backend}`);
+  // The random-weight test pack keeps these UI checks fast; offline.e2e covers the default foley-tiny.
+  await page.goto(`${server.url}?backend=${backend}&pack=foley-test`);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   const badge = await waitForEngine(page);
   await dropFiles(page, [clip]);

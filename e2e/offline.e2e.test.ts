@@ -45,6 +45,8 @@ it('reloads and generates with the network off', async () => {
   expect(await page.evaluate(() => navigator.onLine)).toBe(false);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   expect(await waitForEngine(page)).toBe('WASM');
+  // The default pack is the trained foley-tiny, so no "random weights" label.
+  expect(await page.getByTestId('test-pack-label').count()).toBe(0);
 
   await dropFiles(page, [video]);
   expect((await waitForOpenOutcome(page)).opened).toBe(true);

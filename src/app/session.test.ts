@@ -3,7 +3,7 @@ import { configFromUrl } from './session';
 
 describe('configFromUrl', () => {
   it('defaults to the test pack and no forced backend', () => {
-    expect(configFromUrl(new URL('http://127.0.0.1:5173/'), '/')).toEqual({ packUrl: 'http://127.0.0.1:5173/models/foley-test/' });
+    expect(configFromUrl(new URL('http://127.0.0.1:5173/'), '/')).toEqual({ packUrl: 'http://127.0.0.1:5173/models/foley-tiny/' });
   });
 
   it('reads ?backend= and ?pack= relative to the base URL', () => {
