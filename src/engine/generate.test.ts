@@ -130,6 +130,20 @@ describe('generate on the test pack with a real MP4', () => {
     // Inner points only: the first and last windows hang over the clip's edges, where the signal counts as silent.
     for (const channel of measured.channels) channel.slice(2, -2).forEach((lufs) => expect(Math.abs(lufs + 30)).toBeLessThan(1.5));
   }, 120_000);
+
+  it('without a target curve, follows the loudness curve it predicted from the video', async () => {
+    const result = await generate(pack, await open(), { seed: 3, steps: 1 });
+    const measured = momentaryLoudnessCurve(result.channels, result.sampleRate);
+    measured.channels.forEach((channel, c) => {
+      const predicted = result.predictedCurveLufs[c]!;
+      // Inner points where shaping can reach (above −60 LUFS); the edges hang over the clip as above.
+      const errors = Array.from(channel.slice(2, -2), (lufs, i) => ({ lufs, target: predicted[i + 2]! }))
+        .filter(({ target }) => target > -60)
+        .map(({ lufs, target }) => Math.abs(lufs - target));
+      expect(errors.length).toBeGreaterThan(0);
+      expect(errors.reduce((a, b) => a + b, 0) / errors.length).toBeLessThan(1.5);
+    });
+  }, 120_000);
 });
 
 describe('encodeVideo', () => {

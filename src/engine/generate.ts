@@ -1,7 +1,7 @@
 /**
  * The generation pipeline: video → features and the predicted loudness curve (once per clip) → per window: adapters
  * on the window's frames, DiT flow sampling (every step), Griffin-Lim decoding (on decoder threads) → crossfaded clip
- * of exactly round(durationSec · sampleRate) samples → loudness shaping when a target curve is given.
+ * of exactly round(durationSec · sampleRate) samples → loudness shaping to the target curve (the user's, else the predicted one).
  * Shared by the worker (browser) and the CLI (Node); only the LoadedPack's backend differs.
  */
 
@@ -199,7 +199,7 @@ function decodeWindow(decoder: AudioDecoder, manifest: PackManifest, latent: Flo
   );
 }
 
-/** Makes the audio follow the user's curve (the DiT only conditions on it; shaping makes it exact). */
+/** Makes the audio follow a loudness curve (the DiT only conditions on it; shaping makes it exact). */
 function shapeToTarget(channels: Float32Array[], curveLufs: number[][], manifest: PackManifest): Float32Array[] {
   const { curveRate, windowSec } = manifest.loudness;
   const perChannel = channels.map((_, c) => Float32Array.from(curveLufs[Math.min(c, curveLufs.length - 1)]!));
@@ -242,11 +242,13 @@ export async function generate(pack: LoadedPack, source: FrameSource, options: G
     // Nothing may reject unobserved if denoising failed or was cancelled while windows were still decoding.
     await Promise.allSettled(decoding);
   }
-  if (options.targetCurveLufs) output = shapeToTarget(output, options.targetCurveLufs, manifest);
+  const predictedCurveLufs = loudnessToCurveLufs(cond.predictedLoudness, manifest.channels, sizes, manifest.loudness);
+  // Without a user curve the output obeys the curve predicted from the video, the one the app shows.
+  output = shapeToTarget(output, options.targetCurveLufs ?? predictedCurveLufs, manifest);
   return {
     sampleRate: manifest.sampleRate,
     channels: output,
-    predictedCurveLufs: loudnessToCurveLufs(cond.predictedLoudness, manifest.channels, sizes, manifest.loudness),
+    predictedCurveLufs,
     unknownWords: cond.unknownWords,
     timings: { totalMs: performance.now() - startedMs, sessionRunMs: runner.sessionRunMs, decoderMs },
   };
