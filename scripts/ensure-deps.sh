@@ -29,5 +29,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if ! python3 -c 'import numpy, onnx, onnxruntime, pytest, ruff' 2>/dev/null; then
-  python3 -m pip install -q -r training/requirements-ci.txt
+  # A Debian-managed python3 refuses plain pip installs (PEP 668); these pinned test tools may go beside its packages.
+  python3 -m pip install -q -r training/requirements-ci.txt \
+    || python3 -m pip install -q --break-system-packages -r training/requirements-ci.txt
 fi
