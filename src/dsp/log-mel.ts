@@ -113,6 +113,7 @@ export function latentToAudio(
   iterations: number,
   lengthSamples: number,
   seed: number,
+  momentum = 0,
 ): Float32Array[] {
   validateParams(p);
   if (!Number.isInteger(channelCount) || channelCount < 1) throw new RangeError(`channelCount must be ≥ 1, got ${channelCount}`);
@@ -122,7 +123,7 @@ export function latentToAudio(
   const channels: Float32Array[] = [];
   for (let c = 0; c < channelCount; c++) {
     const magnitude = latentToMagnitude(latent, frames, c, channelCount, p);
-    channels.push(griffinLim(magnitude, frames, { nFft: p.nFft, hop: p.hop, iterations, lengthSamples, seed: seed + c }));
+    channels.push(griffinLim(magnitude, frames, { nFft: p.nFft, hop: p.hop, iterations, lengthSamples, seed: seed + c, momentum }));
   }
   return channels;
 }

@@ -12,6 +12,8 @@ export interface DecodeJob {
   frames: number;
   params: LogMelParams;
   iterations: number;
+  /** Fast Griffin-Lim momentum (0 = plain). */
+  momentum: number;
   lengthSamples: number;
   /** Griffin-Lim's initial-phase seed for this channel. */
   seed: number;
@@ -23,7 +25,7 @@ export interface AudioDecoder {
 }
 
 export function runDecodeJob(job: DecodeJob): Float32Array {
-  return latentToAudio(job.latent, job.frames, 1, job.params, job.iterations, job.lengthSamples, job.seed)[0]!;
+  return latentToAudio(job.latent, job.frames, 1, job.params, job.iterations, job.lengthSamples, job.seed, job.momentum)[0]!;
 }
 
 /**

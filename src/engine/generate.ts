@@ -192,6 +192,7 @@ function decodeWindow(decoder: AudioDecoder, manifest: PackManifest, latent: Flo
         frames,
         params,
         iterations: manifest.decoder.iterations,
+        momentum: manifest.decoder.momentum ?? 0,
         lengthSamples: window.lengthSamples,
         seed: seed + window.index * manifest.channels + c,
       }),

@@ -63,6 +63,8 @@ export interface LatentSpec {
 export interface DecoderSpec {
   kind: 'griffin-lim';
   iterations: number;
+  /** Fast Griffin-Lim momentum in [0, 1); absent or 0 = plain Griffin-Lim. */
+  momentum?: number;
 }
 
 export interface VideoSpec {
@@ -185,6 +187,10 @@ export function parseManifest(json: unknown): PackManifest {
   const decoder = expectObject(m.decoder, 'manifest.decoder');
   if (decoder.kind !== 'griffin-lim') fail('manifest.decoder.kind must be "griffin-lim"');
   expectNumber(decoder.iterations, 'manifest.decoder.iterations');
+  if (decoder.momentum !== undefined) {
+    const momentum = expectNumber(decoder.momentum, 'manifest.decoder.momentum');
+    if (!(momentum >= 0 && momentum < 1)) fail(`manifest.decoder.momentum must be in [0, 1), got ${momentum}`);
+  }
   const video = expectObject(m.video, 'manifest.video');
   for (const key of ['visualFps', 'syncFps', 'width', 'height']) expectNumber(video[key], `manifest.video.${key}`);
   const loudness = expectObject(m.loudness, 'manifest.loudness');

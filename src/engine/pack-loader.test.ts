@@ -84,6 +84,9 @@ describe('loadPack from a folder', { timeout: 60_000 }, () => {
     await writeFile(manifestFile, good);
     await editManifest(dir, (m) => delete m.components.sampler_step);
     await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(ManifestError);
+    await writeFile(manifestFile, good);
+    await editManifest(dir, (m) => (m.decoder.momentum = 1));
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/decoder\.momentum must be in \[0, 1\), got 1/);
   });
 
   it('refuses a graph whose inputs differ from the manifest, listing both', async () => {

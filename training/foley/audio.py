@@ -66,22 +66,33 @@ def mel_to_magnitude(mel: torch.Tensor, cfg: FoleyConfig) -> torch.Tensor:
     return torch.sqrt(torch.clamp(power, min=0.0))
 
 
-def griffin_lim(magnitude: torch.Tensor, cfg: FoleyConfig, *, iterations: int, length: int, seed: int) -> torch.Tensor:
-    """Magnitude (ch, K, L) → audio (ch, length); phases start uniform random from `seed`."""
+def griffin_lim(magnitude: torch.Tensor, cfg: FoleyConfig, *, iterations: int, length: int, seed: int, momentum: float = 0.0) -> torch.Tensor:
+    """Magnitude (ch, K, L) → audio (ch, length); phases start uniform random from `seed`.
+
+    `momentum` > 0 is fast Griffin-Lim (Perraudin et al., 2013): each rebuilt spectrum is extrapolated along its last
+    change by momentum / (1 + momentum) before its phase is kept, as src/dsp/griffin-lim.ts does.
+    """
     window = torch.hann_window(cfg.n_fft, periodic=True, dtype=magnitude.dtype)
     generator = torch.Generator().manual_seed(seed)
     phase = torch.rand(magnitude.shape, generator=generator, dtype=magnitude.dtype) * (2 * torch.pi)
-    angles = torch.polar(torch.ones_like(magnitude), phase)
+    spec = magnitude * torch.polar(torch.ones_like(magnitude), phase)
+    previous = torch.zeros_like(spec)
+    alpha = momentum / (1 + momentum)
     for _ in range(iterations):
-        audio = torch.istft(magnitude * angles, cfg.n_fft, cfg.hop, window=window, center=True, length=length)
+        audio = torch.istft(spec, cfg.n_fft, cfg.hop, window=window, center=True, length=length)
         rebuilt = torch.stft(audio, cfg.n_fft, cfg.hop, window=window, center=True, pad_mode='reflect', return_complex=True)
-        angles = rebuilt / torch.clamp(rebuilt.abs(), min=1e-12)
-    return torch.istft(magnitude * angles, cfg.n_fft, cfg.hop, window=window, center=True, length=length)
+        extrapolated = rebuilt - alpha * previous if momentum > 0 else rebuilt
+        previous = rebuilt
+        spec = magnitude * extrapolated / torch.clamp(extrapolated.abs(), min=1e-12)
+    return torch.istft(spec, cfg.n_fft, cfg.hop, window=window, center=True, length=length)
 
 
-def latent_to_audio(latent: torch.Tensor, cfg: FoleyConfig, *, length: int, iterations: int | None = None, seed: int = 0) -> torch.Tensor:
-    """The pack's decoder: latent (L, C) → audio (channels, length)."""
+def latent_to_audio(
+    latent: torch.Tensor, cfg: FoleyConfig, *, length: int, iterations: int | None = None, momentum: float | None = None, seed: int = 0
+) -> torch.Tensor:
+    """The pack's decoder: latent (L, C) → audio (channels, length); iterations/momentum default to the config's."""
     with torch.no_grad():
         magnitude = mel_to_magnitude(latent_to_mel_power(latent.double(), cfg), cfg)
         steps = cfg.griffin_lim_iterations if iterations is None else iterations
-        return griffin_lim(magnitude, cfg, iterations=steps, length=length, seed=seed).float()
+        alpha = cfg.griffin_lim_momentum if momentum is None else momentum
+        return griffin_lim(magnitude, cfg, iterations=steps, length=length, seed=seed, momentum=alpha).float()

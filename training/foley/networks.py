@@ -226,17 +226,23 @@ class DiT(nn.Module):
         return out.reshape(b, length, self.dims)  # (B, L, C)
 
     def forward(self, x, t, cfg_scale, frame_cond, global_cond, loudness, text_emb, audio_emb, cond_mask, timing) -> torch.Tensor:
-        """Batch 1 in; runs [conditional, unconditional] as one batch of 2 and returns v_u + s·(v_c − v_u)."""
+        """Batch 1 in; runs [conditional, guidance reference] as one batch of 2 and returns v_r + s·(v_c − v_r).
+
+        The reference branch drops every prompt but keeps the loudness curve when one is given: guidance then pushes
+        towards the video/text/audio prompts without extrapolating the level, which the curve alone sets (guiding
+        against a curve-free branch multiplied level errors by the guidance scale).
+        """
 
         def pair(value: torch.Tensor) -> torch.Tensor:
             return torch.cat([value, value], dim=0)
 
-        masks = torch.cat([cond_mask, torch.zeros_like(cond_mask)], dim=0)  # (2, 4)
+        keep_loudness = torch.tensor([[0.0, 1.0, 0.0, 0.0]])  # cond_mask columns: video, loudness, text, audio
+        masks = torch.cat([cond_mask, cond_mask * keep_loudness], dim=0)  # (2, 4)
         v = self.velocity(
             pair(x), pair(t), pair(frame_cond), pair(global_cond), pair(loudness), pair(text_emb), pair(audio_emb), masks, pair(timing)
         )  # (2, L, C)
-        v_cond, v_uncond = v[:1], v[1:]
-        return v_uncond + cfg_scale.reshape(1, 1, 1) * (v_cond - v_uncond)  # (1, L, C)
+        v_cond, v_reference = v[:1], v[1:]
+        return v_reference + cfg_scale.reshape(1, 1, 1) * (v_cond - v_reference)  # (1, L, C)
 
 
 class SamplerStep(nn.Module):

@@ -50,12 +50,17 @@ def test_cfg_inside_the_graph(exported):
     def velocity(scale, mask):
         return dit.run(None, {**inputs, 'cfg_scale': np.array([scale], np.float32), 'cond_mask': np.array([mask], np.float32)})[0]
 
-    v_uncond = velocity(0.0, [1, 1, 1, 1])
+    # Scale 0 returns the guidance reference: every prompt dropped, the loudness curve kept when given.
+    v_reference = velocity(0.0, [1, 1, 1, 1])
     v_cond = velocity(1.0, [1, 1, 1, 1])
-    np.testing.assert_allclose(velocity(0.0, [0, 1, 0, 1]), v_uncond, atol=1e-5)
-    np.testing.assert_allclose(velocity(3.0, [1, 1, 1, 1]), v_uncond + 3 * (v_cond - v_uncond), atol=1e-4)
-    assert np.abs(v_cond - v_uncond).max() > 1e-3, 'conditioning must change the velocity'
-    np.testing.assert_allclose(velocity(2.5, [0, 0, 0, 0]), v_uncond, atol=1e-5)
+    np.testing.assert_allclose(velocity(1.0, [0, 1, 0, 0]), v_reference, atol=1e-5)
+    np.testing.assert_allclose(velocity(0.0, [0, 1, 0, 1]), v_reference, atol=1e-5)
+    np.testing.assert_allclose(velocity(3.0, [1, 1, 1, 1]), v_reference + 3 * (v_cond - v_reference), atol=1e-4)
+    assert np.abs(v_cond - v_reference).max() > 1e-3, 'conditioning must change the velocity'
+    # Without a curve the reference is fully unconditional, and differs from the curve-keeping one.
+    v_uncond = velocity(2.5, [0, 0, 0, 0])
+    np.testing.assert_allclose(velocity(0.0, [1, 0, 1, 1]), v_uncond, atol=1e-5)
+    assert np.abs(v_uncond - v_reference).max() > 1e-3, 'the loudness curve must reach the reference branch'
 
 
 def test_sync_encoder_sees_no_motion_in_the_first_frame(exported):

@@ -92,7 +92,7 @@ def manifest(cfg: FoleyConfig, *, pack_id: str, version: str, purpose: str, desc
             'std': cfg.latent_std,
             'lengthMultiple': cfg.length_multiple,
         },
-        'decoder': {'kind': 'griffin-lim', 'iterations': cfg.griffin_lim_iterations},
+        'decoder': {'kind': 'griffin-lim', 'iterations': cfg.griffin_lim_iterations, 'momentum': cfg.griffin_lim_momentum},
         'video': {'visualFps': cfg.visual_fps, 'syncFps': cfg.sync_fps, 'width': cfg.frame_size, 'height': cfg.frame_size},
         'loudness': {'curveRate': cfg.curve_rate, 'windowSec': cfg.loudness_window_sec, 'minLufs': cfg.min_lufs, 'maxLufs': cfg.max_lufs},
         'sampler': {
