@@ -29,6 +29,7 @@ export const GENERATE_OPTIONS: OptionSpec[] = [
   { name: 'pack', kind: 'string', valueName: '<dir>', description: 'model pack folder (default: public/models/foley-tiny, else foley-test)' },
   { name: 'prompt', kind: 'string', valueName: '<text>', description: 'what it should sound like, e.g. "footsteps on gravel"; unknown words are listed' },
   { name: 'audio-prompt', kind: 'string', valueName: '<file.wav>', description: 'a reference recording to sound like (WAV, at least the pack\'s minimum length)' },
+  { name: 'no-anchor', kind: 'flag', description: 'with --audio-prompt: steer by the model\'s prompt embedding only, without matching the prompt\'s spectrum and level' },
   { name: 'seed', kind: 'integer', valueName: '<n>', description: 'noise seed; the same seed gives the same audio (default 0)' },
   { name: 'steps', kind: 'integer', valueName: '<n>', description: 'denoising steps (default: the pack\'s)' },
   { name: 'cfg', kind: 'number', valueName: '<x>', description: 'classifier-free guidance scale (default: the pack\'s)' },
@@ -140,6 +141,7 @@ export async function runGenerateCommand(argv: readonly string[], reporter: Repo
       cfgScale: values.cfg as number | undefined,
       prompt: values.prompt as string | undefined,
       audioPrompt,
+      promptAnchoring: values['no-anchor'] !== true,
       targetCurveLufs: values['target-curve'] ? await readTargetCurve(values['target-curve'] as string, pack.manifest) : undefined,
     };
     const result = await generate(pack, video, options, { decoder, signal, onProgress: (p) => reporter.progress(p) });

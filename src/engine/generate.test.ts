@@ -9,6 +9,7 @@ import { installNodeWebCodecs } from '../media/node-webcodecs';
 import { openVideo, type VideoSource } from '../media/video-source';
 import { nodeDecoderPool } from './audio-decoder-node';
 import { generate } from './generate';
+import { percentile } from './prompt-anchor';
 import { createNodeAdapter } from './ort-node';
 import { loadPack, type LoadedPack } from './pack-loader';
 import { directoryPackSource } from './pack-source-node';
@@ -129,6 +130,20 @@ describe('generate on the test pack with a real MP4', () => {
     const measured = momentaryLoudnessCurve(result.channels, result.sampleRate);
     // Inner points only: the first and last windows hang over the clip's edges, where the signal counts as silent.
     for (const channel of measured.channels) channel.slice(2, -2).forEach((lufs) => expect(Math.abs(lufs + 30)).toBeLessThan(1.5));
+  }, 120_000);
+
+  it('with an audio prompt and no curve, anchors the predicted curve to the prompt level unless told not to', async () => {
+    // 0.1 amplitude at 1 kHz (K-weighting ≈ +0.7 dB there): about −23 LUFS momentary in each channel.
+    const tone = { sampleRate: 44100, channels: [0, 1].map(() => Float32Array.from({ length: 44100 }, (_, i) => 0.1 * Math.sin((2 * Math.PI * 1000 * i) / 44100))) };
+    const promptP90 = percentile(momentaryLoudnessCurve(tone.channels, tone.sampleRate).channels.flatMap((c) => Array.from(c)), 90);
+    const anchored = await generate(pack, await open(), { seed: 4, steps: 1, audioPrompt: tone });
+    const free = await generate(pack, await open(), { seed: 4, steps: 1, audioPrompt: tone, promptAnchoring: false });
+    // Level: the anchored curve's loud points sit at the prompt's (up to the 6 Hz resampling of the latent-rate curve).
+    expect(Math.abs(percentile(anchored.predictedCurveLufs.flat(), 90) - promptP90)).toBeLessThan(1.5);
+    const shift = anchored.predictedCurveLufs[0]![3]! - free.predictedCurveLufs[0]![3]!;
+    expect(Math.abs(shift)).toBeGreaterThan(0.5);
+    // Spectrum: with anchoring the output's spectral shape moves towards the 1 kHz tone.
+    expect(anchored.channels[0]).not.toEqual(free.channels[0]);
   }, 120_000);
 
   it('without a target curve, follows the loudness curve it predicted from the video', async () => {

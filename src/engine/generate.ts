@@ -5,10 +5,13 @@
  * Shared by the worker (browser) and the CLI (Node); only the LoadedPack's backend differs.
  */
 
+import { momentaryLoudnessCurve } from '../dsp/loudness-curve';
+import type { Latent } from '../dsp/log-mel';
 import { shapeLoudness } from '../dsp/loudness-shaping';
 import { Prng } from '../dsp/prng';
 import { inlineDecoder, splitChannels, type AudioDecoder } from './audio-decoder';
 import { audioPromptLatent } from './audio-prompt';
+import { applyGain, levelOffset, spectrumGain } from './prompt-anchor';
 import { env } from './env';
 import { abortError, sampleFlow, type FlowOps } from './flow-sampler';
 import { planWindows, mixWindow, type AudioWindow } from './long-form';
@@ -37,8 +40,10 @@ interface ClipConditioning {
   syncAtLatent: Float32Array;
   /** [L, channels] in [0, 1]: the target curve if given, else the prediction. */
   loudness: Float32Array;
-  /** [L, channels] in [0, 1] as predicted from the video. */
+  /** [L, channels] in [0, 1] as predicted from the video (offset to the audio prompt's level when anchoring). */
   predictedLoudness: Float32Array;
+  /** The audio prompt's latent when generation is anchored to it (prompt-anchor.ts), else null. */
+  anchorLatent: Latent | null;
   textEmb: Float32Array;
   audioEmb: Float32Array;
   /** video, loudness, text, audio (conditioning.modalities order). */
@@ -82,11 +87,22 @@ async function promptConditioning(runner: SessionRunner, manifest: PackManifest,
     textEmb = (await runner.runToHost('text_encoder', { token_ids: runner.int64(tags.tokenIds, [1, maxTokens]) })).text_emb!;
   }
   let audioEmb: Float32Array = new Float32Array(runner.outputWidth('audio_prompt_encoder', 'audio_emb'));
+  let promptLatent: Latent | null = null;
   if (options.audioPrompt) {
-    const latent = audioPromptLatent(options.audioPrompt, manifest);
-    audioEmb = (await runner.runToHost('audio_prompt_encoder', { latent: runner.float32(latent.data, [1, latent.frames, latent.dims]) })).audio_emb!;
+    promptLatent = audioPromptLatent(options.audioPrompt, manifest);
+    const latent = runner.float32(promptLatent.data, [1, promptLatent.frames, promptLatent.dims]);
+    audioEmb = (await runner.runToHost('audio_prompt_encoder', { latent })).audio_emb!;
   }
-  return { textEmb, audioEmb, hasText: tags.tags.length > 0, unknownWords: tags.unknownWords };
+  return { textEmb, audioEmb, promptLatent, hasText: tags.tags.length > 0, unknownWords: tags.unknownWords };
+}
+
+/** The predicted curve moved so its loud parts sit at the audio prompt's level (prompt-anchor.ts). */
+function anchorLevel(predicted: Float32Array, audioPrompt: NonNullable<GenerateOptions['audioPrompt']>, manifest: PackManifest): Float32Array {
+  const { curveRate, windowSec, minLufs, maxLufs } = manifest.loudness;
+  const promptCurve = momentaryLoudnessCurve(audioPrompt.channels, audioPrompt.sampleRate, { rate: curveRate, windowSec, minLufs, maxLufs });
+  const predictedLufs = Array.from(predicted, (value) => minLufs + value * (maxLufs - minLufs));
+  const shift = levelOffset([predictedLufs], promptCurve.channels.map((c) => Array.from(c))) / (maxLufs - minLufs);
+  return predicted.map((value) => Math.min(1, Math.max(0, value + shift)));
 }
 
 async function clipConditioning(
@@ -102,9 +118,13 @@ async function clipConditioning(
   const prompts = await promptConditioning(runner, manifest, options);
   const video = await videoConditioning(runner, manifest, sizes, source, hooks);
   hooks.onProgress?.({ stage: 'encode', done: 1, total: 1 });
+  const anchoring = options.audioPrompt !== undefined && options.promptAnchoring !== false;
+  const predictedLoudness = anchoring ? anchorLevel(video.predictedLoudness, options.audioPrompt!, manifest) : video.predictedLoudness;
   return {
     ...video,
-    loudness: target ?? video.predictedLoudness,
+    predictedLoudness,
+    anchorLatent: anchoring ? prompts.promptLatent : null,
+    loudness: target ?? predictedLoudness,
     textEmb: prompts.textEmb,
     audioEmb: prompts.audioEmb,
     condMask: Float32Array.from([1, 1, prompts.hasText ? 1 : 0, options.audioPrompt ? 1 : 0]),
@@ -175,6 +195,7 @@ async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{
   const final = await sampleFlow(noise, ops, { steps: ctx.settings.steps, method, signal: ctx.hooks.signal, onStep: report });
   const latent = (await readFloat32(final)).slice(0, frames * dims);
   final.dispose();
+  if (cond.anchorLatent) applyGain(latent, spectrumGain({ data: latent, frames, dims }, cond.anchorLatent, channels, nMels, manifest.latent.std));
   return { latent, frames };
 }
 

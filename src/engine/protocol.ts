@@ -23,6 +23,8 @@ export interface GenerateOptions {
   targetCurveLufs?: number[][];
   /** Interleaved-free planar audio of a reference recording. */
   audioPrompt?: { sampleRate: number; channels: Float32Array[] };
+  /** Match the prompt's spectral shape and (without a target curve) its level; default true (src/engine/prompt-anchor.ts). */
+  promptAnchoring?: boolean;
 }
 
 export type Request =

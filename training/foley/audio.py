@@ -66,7 +66,9 @@ def mel_to_magnitude(mel: torch.Tensor, cfg: FoleyConfig) -> torch.Tensor:
     return torch.sqrt(torch.clamp(power, min=0.0))
 
 
-def griffin_lim(magnitude: torch.Tensor, cfg: FoleyConfig, *, iterations: int, length: int, seed: int, momentum: float = 0.0) -> torch.Tensor:
+def griffin_lim(
+    magnitude: torch.Tensor, cfg: FoleyConfig, *, iterations: int, length: int, seed: int, momentum: float = 0.0
+) -> torch.Tensor:
     """Magnitude (ch, K, L) → audio (ch, length); phases start uniform random from `seed`.
 
     `momentum` > 0 is fast Griffin-Lim (Perraudin et al., 2013): each rebuilt spectrum is extrapolated along its last

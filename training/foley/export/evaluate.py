@@ -3,11 +3,15 @@
     nice python -m foley.export.evaluate --pack ../public/models/foley-tiny --data work/synth --clips 40
 
 Per clip, the whole pipeline runs like the engine does it (encoders → adapters → loudness → Euler sampling with
-CFG inside the DiT → Griffin-Lim), in three conditioning modes, and the decoded audio is scored against the clip:
+CFG inside the DiT → Griffin-Lim), in several conditioning modes (MODES), and the decoded audio is scored against the clip:
 - onset F1 within ±50 ms of the scene's event times (spectral-flux onsets of the generated audio), and of the
   onsets the same detector finds in the real clip audio (event lists name only placed one-shots, not every transient);
 - loudness adherence: momentary-LUFS curve of the output vs the target curve (MAE in LU, Pearson r);
-- Fréchet distance between log-mel frame statistics of generated and real clips.
+- Fréchet distance between log-mel frame statistics of generated and real clips;
+- with an audio prompt: timbre distance (dB RMS between mean active-frame log-mel spectra) to that prompt and to
+  the prompt of a clip of another category.
+The 'judged' modes follow how the product is judged on real footage: the silent video plus the first 2 s of the
+clip's own audio as the audio prompt, with and without prompt anchoring (foley.prompt_anchor, as the engine does).
 Reference rows (the real audio scored the same way, chance onsets) give the numbers a scale.
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,16 +28,33 @@ import onnxruntime as ort
 import torch
 from scipy import linalg
 
-from foley.audio import latent_to_audio, mel_power
+from foley import prompt_anchor
+from foley.audio import audio_to_latent, latent_to_audio, mel_power
 from foley.config import FoleyConfig, config_from_dict
 from foley.loudness import momentary_curve
 from foley.train import interp_matrix, latent_times, loudness_at_latent_frames, token_row
 
 ONSET_TOLERANCE_SEC = 0.05
-MODES = {  # cond_mask columns: video, loudness, text, audio
-    'video': ([1, 0, 0, 0], 'none'),
-    'video+predicted-loudness': ([1, 1, 0, 0], 'predicted'),
-    'video+target-loudness': ([1, 1, 0, 0], 'target'),
+PROMPT_HEAD_SEC = 2.0
+
+
+@dataclass(frozen=True)
+class Mode:
+    mask: tuple[int, int, int, int]  # cond_mask columns: video, loudness, text, audio
+    loudness: str  # 'none' | 'predicted' | 'target'
+    prompt: str | None = None  # 'other-excerpt' (the dataset's prompt) | 'clip-head' (first 2 s of the clip audio)
+    anchor: bool = False  # prompt anchoring of spectrum and (predicted) level, as the engine does
+
+
+MODES = {
+    'video': Mode((1, 0, 0, 0), 'none'),
+    'video+predicted-loudness': Mode((1, 1, 0, 0), 'predicted'),
+    'video+target-loudness': Mode((1, 1, 0, 0), 'target'),
+    'video+predicted-loudness+text': Mode((1, 1, 1, 0), 'predicted'),
+    'video+predicted-loudness+audio-prompt': Mode((1, 1, 0, 1), 'predicted', 'other-excerpt'),
+    'video+predicted-loudness+audio-prompt, anchored': Mode((1, 1, 0, 1), 'predicted', 'other-excerpt', anchor=True),
+    'judged: video+clip-head prompt': Mode((1, 1, 0, 1), 'predicted', 'clip-head'),
+    'judged: video+clip-head prompt, anchored': Mode((1, 1, 0, 1), 'predicted', 'clip-head', anchor=True),
 }
 
 
@@ -67,6 +89,7 @@ class PackRunner:
             name: ort.InferenceSession(str(pack / c['file']), options, providers=['CPUExecutionProvider'])
             for name, c in self.manifest['components'].items()
         }
+        self.audio_dim = self.sessions['audio_prompt_encoder'].get_outputs()[0].shape[1]
         self.dit_seconds = 0.0
         self.decode_seconds = 0.0
 
@@ -90,28 +113,44 @@ class PackRunner:
             'predicted': predicted,
             'target': loudness_at_latent_frames(np.asarray(item['loudness_lufs']), cfg, length)[None],
             'text_emb': self.run('text_encoder', token_ids=ids)[0],
-            'audio_emb': self.run('audio_prompt_encoder', latent=np.zeros((1, 4, cfg.latent_dims), np.float32))[0],
             'length': length,
         }
 
-    def generate(self, cond: dict, mask: list[int], loudness: str, duration_sec: float, seed: int) -> np.ndarray:
+    def prompt(self, audio: np.ndarray) -> dict:
+        """A reference recording → its latent (for anchoring), embedding and momentary-loudness curve."""
+        latent = audio_to_latent(torch.from_numpy(np.ascontiguousarray(audio, np.float64)), self.cfg).float().numpy()
+        return {
+            'latent': latent,
+            'emb': self.run('audio_prompt_encoder', latent=latent[None])[0],
+            'lufs': momentary_curve(audio, self.cfg.sample_rate, self.cfg.curve_rate, self.cfg.loudness_window_sec),
+        }
+
+    def generate(self, cond: dict, mode: Mode, prompt: dict | None, duration_sec: float, seed: int) -> np.ndarray:
         cfg = self.cfg
         x = np.random.default_rng(seed).standard_normal((1, cond['length'], cfg.latent_dims)).astype(np.float32)
-        curve = cond[loudness] if loudness != 'none' else np.zeros_like(cond['predicted'])
+        curve = cond[mode.loudness] if mode.loudness != 'none' else np.zeros_like(cond['predicted'])
+        if mode.anchor and mode.loudness == 'predicted':
+            lufs = curve[0].T * (cfg.max_lufs - cfg.min_lufs) + cfg.min_lufs  # (ch, L)
+            shift = prompt_anchor.level_offset(lufs, prompt['lufs']) / (cfg.max_lufs - cfg.min_lufs)
+            curve = np.clip(curve + shift, 0.0, 1.0)
+        audio_emb = prompt['emb'] if prompt is not None else np.zeros((1, self.audio_dim), np.float32)
         dt = np.array([1.0 / cfg.steps], np.float32)
         tick = time.time()
         for i in range(cfg.steps):
             (v,) = self.run(
                 'dit', x=x, t=np.array([i / cfg.steps], np.float32), cfg_scale=np.array([cfg.cfg_scale], np.float32),
                 frame_cond=cond['frame_cond'], global_cond=cond['global_cond'], loudness=curve.astype(np.float32),
-                text_emb=cond['text_emb'], audio_emb=cond['audio_emb'], cond_mask=np.array([mask], np.float32),
+                text_emb=cond['text_emb'], audio_emb=audio_emb, cond_mask=np.array([mode.mask], np.float32),
                 timing=np.array([[0.0, duration_sec]], np.float32),
             )  # fmt: skip
             (x,) = self.run('sampler_step', x=x, velocity=v, dt=dt)
         self.dit_seconds += time.time() - tick
         frames = cfg.latent_frames(duration_sec)
+        latent = x[0, :frames]
+        if mode.anchor:
+            latent = latent + prompt_anchor.spectrum_gain(latent, prompt['latent'], cfg.channels, cfg.n_mels, cfg.latent_std)
         tick = time.time()
-        audio = latent_to_audio(torch.from_numpy(x[0, :frames]), cfg, length=cfg.samples(duration_sec), seed=seed)
+        audio = latent_to_audio(torch.from_numpy(latent), cfg, length=cfg.samples(duration_sec), seed=seed)
         self.decode_seconds += time.time() - tick
         return audio.numpy()
 
@@ -160,6 +199,18 @@ def log_mel_frames(audio: np.ndarray, cfg: FoleyConfig) -> np.ndarray:
     return torch.log(torch.clamp(mel, min=cfg.log_floor)).numpy()
 
 
+def timbre_distance(a: np.ndarray, b: np.ndarray, cfg: FoleyConfig) -> float:
+    """dB RMS over mel bands between the mean spectra of two recordings' active frames (level-free: means removed)."""
+
+    def spectrum(audio: np.ndarray) -> np.ndarray:
+        frames = log_mel_frames(audio, cfg)  # (L, M) nats
+        energy = frames.mean(axis=1)
+        mean = frames[energy >= energy.max() - prompt_anchor.ACTIVE_RANGE_NATS].mean(axis=0)
+        return (mean - mean.mean()) * 10 / np.log(10)
+
+    return float(np.sqrt(np.mean((spectrum(a) - spectrum(b)) ** 2)))
+
+
 def frechet(a: np.ndarray, b: np.ndarray) -> float:
     mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
     cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
@@ -187,6 +238,11 @@ class Tally:
         self.mae: list[float] = []
         self.corr: list[float] = []
         self.mel: list[np.ndarray] = []
+        self.timbre: dict[str, list[float]] = {'toPrompt': [], 'toOtherCategoryPrompt': []}
+
+    def add_timbre(self, audio: np.ndarray, prompt: np.ndarray, other: np.ndarray, cfg: FoleyConfig) -> None:
+        self.timbre['toPrompt'].append(timbre_distance(audio, prompt, cfg))
+        self.timbre['toOtherCategoryPrompt'].append(timbre_distance(audio, other, cfg))
 
     def add(self, audio: np.ndarray, item: dict, cfg: FoleyConfig) -> None:
         events = np.asarray(item['event_times'])
@@ -211,6 +267,10 @@ class Tally:
         }
         if real_mel is not None:
             out['frechetLogMel'] = round(frechet(np.concatenate(self.mel), real_mel), 2)
+        if self.timbre['toPrompt']:
+            own, other = np.array(self.timbre['toPrompt']), np.array(self.timbre['toOtherCategoryPrompt'])
+            out['timbreDb'] = {'toPrompt': round(float(own.mean()), 2), 'toOtherCategoryPrompt': round(float(other.mean()), 2),
+                               'closerToOwnPrompt': round(float((own < other).mean()), 3)}  # fmt: skip
         return out
 
 
@@ -224,17 +284,34 @@ def evaluate(pack: Path, data: Path, split: str, clips: int, threads: int, seed:
     tallies = {mode: Tally() for mode in MODES}
     real, chance, predictor = Tally(), Tally(), {'mae': [], 'corr': []}
     generated_sec = 0.0
-    for n, index in enumerate(picks):
-        item = dataset[int(index)]
+    items = [dataset[int(index)] for index in picks]
+    for n, item in enumerate(items):
         item['real_onsets'] = onset_times(np.asarray(item['audio']), cfg.sample_rate)
         duration_sec = item['audio'].shape[-1] / cfg.sample_rate
         cond = runner.conditions(item)
-        for mode, (mask, loudness) in MODES.items():
-            tallies[mode].add(runner.generate(cond, mask, loudness, duration_sec, seed=seed + n), item, cfg)
+        # Timbre reference: the prompt of the next picked clip of another category (none: timbre rows skip this clip).
+        other = next(
+            (o['prompt_audio'] for o in items[n + 1 :] + items[:n] if o['category'] != item['category'] and o['prompt_audio'] is not None),
+            None,
+        )
+        head = np.asarray(item['audio'])[:, : round(PROMPT_HEAD_SEC * cfg.sample_rate)]
+        # The engine refuses a silent prompt (peak under -80 dBFS); so does this evaluation.
+        prompts = {'other-excerpt': item['prompt_audio'], 'clip-head': head if np.abs(head).max() >= 1e-4 else None}
+        for name, mode in MODES.items():
+            prompt_audio = prompts[mode.prompt] if mode.prompt else None
+            if mode.prompt and prompt_audio is None:
+                continue  # no usable prompt recording (silent scenes)
+            audio = runner.generate(
+                cond, mode, runner.prompt(prompt_audio) if prompt_audio is not None else None, duration_sec, seed=seed + n
+            )
+            tallies[name].add(audio, item, cfg)
+            timbre_prompt = prompt_audio if prompt_audio is not None else item['prompt_audio']
+            if other is not None and timbre_prompt is not None:
+                tallies[name].add_timbre(audio, timbre_prompt, other, cfg)
             generated_sec += duration_sec
         real.add(np.asarray(item['audio']), item, cfg)
         # Chance: the real audio of a different clip scored against this clip's events and curve.
-        chance.add(np.asarray(dataset[int(picks[(n + 1) % len(picks)])]['audio']), item, cfg)
+        chance.add(np.asarray(items[(n + 1) % len(items)]['audio']), item, cfg)
         frames = cfg.latent_frames(duration_sec)
         lufs = cond['predicted'][0, :frames] * (cfg.max_lufs - cfg.min_lufs) + cfg.min_lufs  # (L, ch)
         want = cond['target'][0, :frames] * (cfg.max_lufs - cfg.min_lufs) + cfg.min_lufs
