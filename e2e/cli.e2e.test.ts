@@ -97,7 +97,7 @@ describe('foley --help', () => {
   it('documents both commands and every generate option', async () => {
     const result = await foley('--help');
     expect(result.code).toBe(0);
-    for (const word of ['foley generate', 'foley measure', '--output', '--pack', '--prompt', '--audio-prompt', '--seed', '--steps', '--cfg', '--target-curve', '--format']) {
+    for (const word of ['foley generate', 'foley measure', '--output', '--pack', '--prompt', '--audio-prompt', '--no-anchor', '--seed', '--steps', '--cfg', '--target-curve', '--format']) {
       expect(result.stdout).toContain(word);
     }
   });

@@ -26,7 +26,11 @@ export interface MakeVideoOptions {
   container: ContainerName;
   /** Stereo 48 kHz tone with a 100 ms burst at beepAtSec(durationSec); AAC in mp4/mov, Opus in webm. */
   audio?: boolean;
-  motion?: 'moving-box' | 'static';
+  /**
+   * 'static': black; 'still-picture': SMPTE colour bars, a picture with content and no motion at all; 'drops': a box
+   * falls under gravity and lands on the floor at dropImpactTimes(durationSec), again and again.
+   */
+  motion?: 'moving-box' | 'static' | 'still-picture' | 'drops';
   /** MP4/MOV only: put the moov box first (ffmpeg's default puts it after mdat). */
   faststart?: boolean;
   /** MP4/MOV only: clockwise display rotation stored in the track matrix, as phones do (pixels stay unrotated). */
@@ -66,10 +70,32 @@ const VIDEO_ARGS: Record<VideoCodecName, string[]> = {
   av1: ['-c:v', 'libsvtav1', '-preset', '12', '-pix_fmt', 'yuv420p'],
 };
 
+/** 'drops' motion: a new drop starts every DROP_PERIOD_SEC and takes DROP_FALL_SEC to land. */
+const DROP_PERIOD_SEC = 0.9;
+const DROP_FALL_SEC = 0.35;
+
+/** Times (s) at which the falling box of the 'drops' motion hits the floor. */
+export function dropImpactTimes(durationSec: number): number[] {
+  const times: number[] = [];
+  for (let t = DROP_FALL_SEC; t < durationSec; t += DROP_PERIOD_SEC) times.push(Math.round(t * 1000) / 1000);
+  return times;
+}
+
+function dropsFilter(o: MakeVideoOptions, bg: string): string {
+  const box = boxSizePx(o.height);
+  const floor = o.height - box;
+  // y = floor·(τ / fall)² during the fall (τ = time since the drop started), then resting on the floor.
+  const tau = `mod(t\,${DROP_PERIOD_SEC})`;
+  const y = `min(${floor}\,${floor}*pow(${tau}/${DROP_FALL_SEC}\,2))`;
+  return `${bg}[bg];color=white:s=${box}x${box}:r=${o.fps}[box];[bg][box]overlay=x=${Math.round((o.width - box) / 2)}:y='${y}':shortest=1`;
+}
+
 function videoFilter(o: MakeVideoOptions): string {
   const size = `${o.width}x${o.height}`;
   const bg = `color=black:s=${size}:r=${o.fps}:d=${o.durationSec}`;
   if (o.motion === 'static') return `${bg}`;
+  if (o.motion === 'still-picture') return `smptebars=s=${size}:r=${o.fps}:d=${o.durationSec}`;
+  if (o.motion === 'drops') return dropsFilter(o, bg);
   const box = boxSizePx(o.height);
   const span = o.width - box;
   // overlay's `n` starts at 1 in ffmpeg 5.1, so the frame index is derived from t (exact at frame starts).

@@ -18,5 +18,10 @@ nice "$PY" -m foley.export --preset tiny --checkpoint work/tiny/checkpoint.pt --
 cp work/corpus/ATTRIBUTION.md "$PACK/ATTRIBUTION.md"
 nice "$PY" -m pytest -q tests/test_pack_reference.py
 nice "$PY" -m foley.export.evaluate --pack "$PACK" --data work/synth --split eval --clips 12 --threads "$THREADS" --out work/tiny/eval.json
+for steps in 4 8 32; do  # steps vs quality (the product's default conditioning)
+  nice "$PY" -m foley.export.evaluate --pack "$PACK" --data work/synth --clips 12 --threads "$THREADS" --steps "$steps" \
+    --modes video+predicted-loudness video+target-loudness --out "work/tiny/eval-steps-$steps.json"
+done
+nice "$PY" -m foley.export.judge --data work/synth --clips 12 --pack "$PACK" --out work/tiny/judge.json
 nice "$PY" -m foley.export.decoder_study --corpus work/corpus --files 10 --out work/decoder-study.json
-echo "pack rebuilt in $PACK; metrics in training/work/tiny/eval.json and training/work/decoder-study.json (copy them into MODEL_CARD.md)"
+echo "pack rebuilt in $PACK; metrics in training/work/tiny/{eval,eval-steps-*,judge}.json and training/work/decoder-study.json (copy them into MODEL_CARD.md)"

@@ -18,6 +18,7 @@ Reference rows (the real audio scored the same way, chance onsets) give the numb
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import time
 from dataclasses import dataclass
@@ -274,14 +275,16 @@ class Tally:
         return out
 
 
-def evaluate(pack: Path, data: Path, split: str, clips: int, threads: int, seed: int) -> dict:
+def evaluate(pack: Path, data: Path, split: str, clips: int, threads: int, seed: int, modes: list[str], steps: int | None) -> dict:
     from foley.dataset import SynthDataset
 
     runner = PackRunner(pack, threads)
+    if steps is not None:
+        runner.cfg = dataclasses.replace(runner.cfg, steps=steps)
     cfg = runner.cfg
     dataset = SynthDataset(data, split, as_torch=False)
     picks = np.random.default_rng(seed).choice(len(dataset), size=min(clips, len(dataset)), replace=False)
-    tallies = {mode: Tally() for mode in MODES}
+    tallies = {mode: Tally() for mode in modes}
     real, chance, predictor = Tally(), Tally(), {'mae': [], 'corr': []}
     generated_sec = 0.0
     items = [dataset[int(index)] for index in picks]
@@ -297,7 +300,7 @@ def evaluate(pack: Path, data: Path, split: str, clips: int, threads: int, seed:
         head = np.asarray(item['audio'])[:, : round(PROMPT_HEAD_SEC * cfg.sample_rate)]
         # The engine refuses a silent prompt (peak under -80 dBFS); so does this evaluation.
         prompts = {'other-excerpt': item['prompt_audio'], 'clip-head': head if np.abs(head).max() >= 1e-4 else None}
-        for name, mode in MODES.items():
+        for name, mode in ((name, MODES[name]) for name in modes):
             prompt_audio = prompts[mode.prompt] if mode.prompt else None
             if mode.prompt and prompt_audio is None:
                 continue  # no usable prompt recording (silent scenes)
@@ -351,10 +354,12 @@ def main() -> None:
     parser.add_argument('--clips', type=int, default=40)
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--modes', nargs='+', default=list(MODES), choices=list(MODES), metavar='MODE', help='; '.join(MODES))
+    parser.add_argument('--steps', type=int, help="sampler steps (default: the pack's)")
     parser.add_argument('--out', type=Path, help='write the JSON report here too')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    report = evaluate(args.pack, args.data, args.split, args.clips, args.threads, args.seed)
+    report = evaluate(args.pack, args.data, args.split, args.clips, args.threads, args.seed, args.modes, args.steps)
     text = json.dumps(report, indent=2)
     print(text)
     if args.out:
