@@ -56,4 +56,19 @@ describe('EngineClient', () => {
     await expect(request.promise).rejects.toBeInstanceOf(CancelledError);
     expect(seen.map((r) => r.type)).toEqual(['generate', 'cancel']);
   });
+
+  it('copies request buffers rather than transferring them, so the reference sound survives for the next Generate', async () => {
+    const received: number[] = [];
+    const client = connect((request, post) => {
+      if (request.type !== 'generate') return;
+      received.push(request.options.audioPrompt?.channels[0]?.length ?? -1);
+      post({ type: 'error', id: request.id, message: 'the audio prompt is silent (peak below −80 dBFS)' });
+    });
+    const channels = [new Float32Array(22050)];
+    for (let take = 0; take < 2; take++) {
+      await expect(client.generate({ seed: 1, audioPrompt: { sampleRate: 44100, channels } }, () => undefined).promise).rejects.toThrow('silent');
+    }
+    expect(received).toEqual([22050, 22050]);
+    expect(channels[0]!.length).toBe(22050);
+  });
 });

@@ -3,15 +3,18 @@
  * engine replies into actions. Components call these methods; they never touch the engine.
  */
 
-import type { Backend, GenerateOptions } from '../engine/protocol';
+import type { Backend } from '../engine/protocol';
 import { normaliseLoudness } from '../dsp/loudness-normalise';
 import { encodeWav } from '../media/wav';
 import { DEFAULT_PACK_ID } from './default-pack';
 import { CancelledError, EngineClient, type WorkerLike } from './engine-client';
+import { generateOptionsFor } from './generate-options';
 import { PlaybackSync } from './playback-sync';
+import { decodeReferenceFile } from './reference-audio';
 import type { Action } from './store/action';
 import { ActionManager } from './store/action-manager';
 import * as actions from './store/actions';
+import { referenceFailed, referenceLoaded, referenceReadStarted } from './store/reference-actions';
 
 export interface SessionConfig {
   packUrl: string;
@@ -43,6 +46,8 @@ export class Session {
     audioRunningChanged: (running) => this.manager.dispatch(actions.setAudioRunning, running),
   });
   private client: EngineClient | null = null;
+  /** Counts reference reads, so only the latest file picked lands in the store. */
+  private referenceReads = 0;
   private readonly disposers: (() => void)[] = [
     this.manager.store.subscribe((state, previous) => {
       if (state.view.playing !== previous.view.playing) this.playback.setPlaying(state.view.playing);
@@ -104,14 +109,10 @@ export class Session {
   generate(): void {
     const { dispatch, state } = this.bound();
     const video = state.video;
-    if (!this.client || state.engine.status !== 'ready' || !video || state.job) return;
-    const { prompt, seed, steps, curve } = state.doc;
-    const options: GenerateOptions = {
-      seed,
-      ...(steps !== null ? { steps } : {}),
-      ...(prompt.trim() ? { prompt } : {}),
-      ...(curve?.enabled ? { targetCurveLufs: curve.lufs.map((values) => values.slice()) } : {}),
-    };
+    // While a reference is being read, Generate waits for it rather than silently going without.
+    if (!this.client || state.engine.status !== 'ready' || !video || state.job || state.readingReference !== null) return;
+    const seed = state.doc.seed;
+    const options = generateOptionsFor(state.doc, state.reference);
     const request = this.client.generate(options, (progress, etaSec) => dispatch(actions.generateProgress, { progress, etaSec }));
     dispatch(actions.generateStarted, request.id);
     request.promise.then(
@@ -119,6 +120,21 @@ export class Session {
       (error: unknown) => {
         if (error instanceof CancelledError) dispatch(actions.generateCancelled, undefined);
         else dispatch(actions.generateFailed, `Generation failed: ${messageOf(error)}`);
+      },
+    );
+  }
+
+  /** Decodes a reference recording; a file that cannot be decoded leaves the previous reference in place. */
+  openReference(file: File): void {
+    const { dispatch, state } = this.bound();
+    const read = ++this.referenceReads;
+    dispatch(referenceReadStarted, file.name);
+    decodeReferenceFile(file, state.engine.pack?.sampleRate).then(
+      (reference) => {
+        if (read === this.referenceReads) dispatch(referenceLoaded, reference);
+      },
+      (error: unknown) => {
+        if (read === this.referenceReads) dispatch(referenceFailed, messageOf(error));
       },
     );
   }

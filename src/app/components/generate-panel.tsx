@@ -1,5 +1,8 @@
+import { useRef } from 'react';
 import { describeEta, describeProgress } from '../progress-text';
+import { ACCEPTED_AUDIO_TYPES, describeReference } from '../reference-audio';
 import { setPrompt, setSeed, setSteps } from '../store/actions';
+import { removeReference, setPromptAnchoring } from '../store/reference-actions';
 import { useAppState, useSession } from '../use-session';
 
 /** Stable empty list: a selector returning a fresh [] each call would re-render forever. */
@@ -19,7 +22,8 @@ export function GeneratePanel() {
   const hasVideo = useAppState((state) => state.video !== null);
   const job = useAppState((state) => state.job);
   const unknownWords = useAppState((state) => state.result?.unknownWords ?? NO_WORDS);
-  const canGenerate = engine.status === 'ready' && hasVideo && job === null;
+  const readingReference = useAppState((state) => state.readingReference !== null);
+  const canGenerate = engine.status === 'ready' && hasVideo && job === null && !readingReference;
   return (
     <section className="panel generate-panel" aria-label="Generate">
       <label className="field">
@@ -38,6 +42,7 @@ export function GeneratePanel() {
           Not in this pack's vocabulary, ignored: {unknownWords.join(', ')}
         </p>
       )}
+      <ReferenceSoundField />
       <div className="field-row">
         <label className="field">
           <span>Seed</span>
@@ -72,6 +77,55 @@ export function GeneratePanel() {
       )}
       {engine.status === 'ready' && !hasVideo && <p className="hint">Open a video to generate its sound.</p>}
     </section>
+  );
+}
+
+/** An optional recording the generated sound should resemble (the engine's audio prompt). */
+function ReferenceSoundField() {
+  const session = useSession();
+  const dispatch = session.manager.dispatch.bind(session.manager);
+  const reference = useAppState((state) => state.reference);
+  const readingReference = useAppState((state) => state.readingReference);
+  const promptAnchoring = useAppState((state) => state.doc.promptAnchoring);
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <div className="field reference-field">
+      <span>Reference sound (optional)</span>
+      {reference && (
+        <div className="reference-row">
+          <span className="reference-name" data-testid="audio-prompt-name" title={reference.fileName}>
+            {describeReference(reference)}
+          </span>
+          <button type="button" className="ghost" data-testid="audio-prompt-remove" onClick={() => dispatch(removeReference, undefined)}>
+            Remove
+          </button>
+        </div>
+      )}
+      {readingReference !== null && <p className="hint">Reading {readingReference}…</p>}
+      <button type="button" onClick={() => input.current?.click()}>
+        {reference ? 'Choose another recording…' : 'Choose a recording…'}
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept={ACCEPTED_AUDIO_TYPES}
+        hidden
+        data-testid="audio-prompt-input"
+        aria-label="Choose a reference recording"
+        onChange={(event) => {
+          const file = event.currentTarget.files?.[0];
+          if (file) session.openReference(file);
+          // Cleared so that picking the same file again still fires a change.
+          event.currentTarget.value = '';
+        }}
+      />
+      {reference && (
+        <label className="check">
+          <input type="checkbox" data-testid="audio-prompt-anchor" checked={promptAnchoring} onChange={(event) => dispatch(setPromptAnchoring, event.currentTarget.checked)} />
+          Match its tone and level
+        </label>
+      )}
+    </div>
   );
 }
 

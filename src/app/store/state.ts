@@ -40,6 +40,13 @@ export interface GeneratedTrack extends GenerateResult {
   durationSec: number;
 }
 
+/** A reference recording decoded to planar samples; passed to the engine as GenerateOptions.audioPrompt. */
+export interface ReferenceSound {
+  fileName: string;
+  sampleRate: number;
+  channels: Float32Array[];
+}
+
 export interface Notice {
   kind: 'error' | 'info';
   message: string;
@@ -53,6 +60,8 @@ export interface ProjectDoc {
   steps: number | null;
   /** The target-loudness curve; null until the user asks for one. */
   curve: TargetCurve | null;
+  /** Match the reference sound's tone and level (GenerateOptions.promptAnchoring). */
+  promptAnchoring: boolean;
 }
 
 export interface ViewState {
@@ -74,6 +83,13 @@ export interface AppState {
   job: GenerationJob | null;
   result: GeneratedTrack | null;
   notice: Notice | null;
+  /**
+   * Lives outside `doc`: a decoded recording can be megabytes, far too much for anything that saves the project,
+   * so it is session state — picking or removing one is not an undo step.
+   */
+  reference: ReferenceSound | null;
+  /** File name of a reference being decoded; the previous reference stays until it succeeds. */
+  readingReference: string | null;
   doc: ProjectDoc;
   view: ViewState;
 }
@@ -88,6 +104,8 @@ export const initialState: AppState = {
   job: null,
   result: null,
   notice: null,
-  doc: { prompt: '', seed: 1, steps: null, curve: null },
+  reference: null,
+  readingReference: null,
+  doc: { prompt: '', seed: 1, steps: null, curve: null, promptAnchoring: true },
   view: { pxPerSec: 80, playing: false, audioRunning: false, exportFormat: 'pcm16', exportLoudnessLufs: null },
 };
