@@ -275,12 +275,11 @@ class Tally:
         return out
 
 
-def evaluate(pack: Path, data: Path, split: str, clips: int, threads: int, seed: int, modes: list[str], steps: int | None) -> dict:
+def evaluate(pack: Path, data: Path, split: str, clips: int, threads: int, seed: int, modes: list[str], sampler: dict) -> dict:
     from foley.dataset import SynthDataset
 
     runner = PackRunner(pack, threads)
-    if steps is not None:
-        runner.cfg = dataclasses.replace(runner.cfg, steps=steps)
+    runner.cfg = dataclasses.replace(runner.cfg, **{name: value for name, value in sampler.items() if value is not None})
     cfg = runner.cfg
     dataset = SynthDataset(data, split, as_torch=False)
     picks = np.random.default_rng(seed).choice(len(dataset), size=min(clips, len(dataset)), replace=False)
@@ -356,10 +355,12 @@ def main() -> None:
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--modes', nargs='+', default=list(MODES), choices=list(MODES), metavar='MODE', help='; '.join(MODES))
     parser.add_argument('--steps', type=int, help="sampler steps (default: the pack's)")
+    parser.add_argument('--cfg', type=float, help="guidance scale (default: the pack's)")
     parser.add_argument('--out', type=Path, help='write the JSON report here too')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    report = evaluate(args.pack, args.data, args.split, args.clips, args.threads, args.seed, args.modes, args.steps)
+    sampler = {'steps': args.steps, 'cfg_scale': args.cfg}
+    report = evaluate(args.pack, args.data, args.split, args.clips, args.threads, args.seed, args.modes, sampler)
     text = json.dumps(report, indent=2)
     print(text)
     if args.out:
