@@ -1,12 +1,13 @@
 /**
  * The main path in the real app on both backends: drop an H.264 MP4, generate, see the waveform, play it with the
- * space bar, download the WAV and check what is in it.
+ * space bar, download the WAV and check what is in it. Then the target curve, cancel, and a reference sound.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeWav } from '../src/media/wav';
 import { makeVideo } from './fixtures';
 import { dropFiles, fileFromDisk, generateAndWait, launchBrowser, nonBackgroundPixels, startServer, waitForEngine, waitForOpenOutcome, type AppServer, type DropFile } from './harness';
 
@@ -225,6 +226,60 @@ describe('cancel', () => {
       expect(outcome).toEqual({ notices: [expect.stringMatching(/^Generation cancelled\./)], waveforms: 0 });
       await generateAndWait(page);
       expect(Number(await page.getByTestId('audio-lane').getAttribute('data-samples'))).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+/** A mono 44.1 kHz 16-bit WAV: seeded white noise at `amplitude` peak, or digital silence at 0. */
+function referenceWav(name: string, durationSec: number, amplitude: number): { name: string; mimeType: string; buffer: Buffer } {
+  const sampleRate = 44100;
+  const samples = new Float32Array(Math.round(durationSec * sampleRate));
+  let state = 1;
+  for (let i = 0; i < samples.length; i++) {
+    state = (state * 48271) % 2147483647;
+    samples[i] = amplitude * (2 * (state / 2147483647) - 1);
+  }
+  return { name, mimeType: 'audio/wav', buffer: Buffer.from(encodeWav({ sampleRate, channels: [samples] }, 'pcm16')) };
+}
+
+describe('reference sound', () => {
+  it('generates with a recording, refuses an unreadable file and a silent one, and loses nothing', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page } = browser;
+      await openClip(page, 'wasm');
+      const input = page.getByTestId('audio-prompt-input');
+      await input.setInputFiles(referenceWav('noise.wav', 1.5, 0.2));
+      await expect(page.getByTestId('audio-prompt-name').textContent()).resolves.toBe('noise.wav · 1.5 s');
+      expect(await page.getByTestId('audio-prompt-anchor').isChecked()).toBe(true);
+      await generateAndWait(page);
+
+      // A file the browser cannot decode: one sentence, and the loaded reference stays.
+      await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not audio at all') });
+      await expect(page.getByTestId('notice').textContent()).resolves.toMatch(/^notes\.txt could not be read as audio; choose a WAV, FLAC, OGG, MP3 or M4A recording\.×$/);
+      await expect(page.getByTestId('audio-prompt-name').textContent()).resolves.toBe('noise.wav · 1.5 s');
+      await page.getByRole('button', { name: 'Dismiss message' }).click();
+
+      // The engine refuses a silent recording; the video, the curve and the earlier take are untouched.
+      await page.getByTestId('curve-flat').click();
+      const lane = page.getByTestId('loudness-lane-0');
+      const before = { curve: await lane.getAttribute('data-target-lufs'), take: await lane.getAttribute('data-measured-lufs'), video: await page.getByTestId('video-meta').textContent() };
+      await input.setInputFiles(referenceWav('silence.wav', 1, 0));
+      await page.getByTestId('audio-prompt-name').filter({ hasText: 'silence.wav · 1.0 s' }).waitFor();
+      await page.getByTestId('generate').click();
+      await page.getByTestId('job').waitFor({ state: 'detached', timeout: 120_000 });
+      await expect(page.getByTestId('notice').textContent()).resolves.toMatch(/^Generation failed: the audio prompt is silent/);
+      const after = { curve: await lane.getAttribute('data-target-lufs'), take: await lane.getAttribute('data-measured-lufs'), video: await page.getByTestId('video-meta').textContent() };
+      expect(after).toEqual(before);
+      expect(await page.getByTestId('waveform').count()).toBe(1);
+
+      // Still working: without the reference the next generation goes through.
+      await page.getByTestId('audio-prompt-remove').click();
+      expect(await page.getByTestId('audio-prompt-name').count()).toBe(0);
+      await generateAndWait(page);
+      expect(browser.errors.filter((line) => !line.includes('onnxruntime'))).toEqual([]);
     } finally {
       await browser.close();
     }

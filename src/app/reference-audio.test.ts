@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeReference, planarChannels, unreadableAudioMessage } from './reference-audio';
+import { planarChannels, referenceDuration, unreadableAudioMessage } from './reference-audio';
 
 describe('planarChannels', () => {
   it('returns one array per channel, in order', () => {
@@ -9,10 +9,10 @@ describe('planarChannels', () => {
   });
 });
 
-describe('describeReference', () => {
-  it('names the file and its duration, in minutes from one minute on', () => {
-    expect(describeReference({ fileName: 'rain.wav', sampleRate: 1000, channels: [new Float32Array(1500)] })).toBe('rain.wav · 1.5 s');
-    expect(describeReference({ fileName: 'long.flac', sampleRate: 100, channels: [new Float32Array(12_550)] })).toBe('long.flac · 2:05');
+describe('referenceDuration', () => {
+  it('is in seconds below a minute and in minutes from one minute on', () => {
+    expect(referenceDuration({ fileName: 'rain.wav', sampleRate: 1000, channels: [new Float32Array(1500)] })).toBe('1.5 s');
+    expect(referenceDuration({ fileName: 'long.flac', sampleRate: 100, channels: [new Float32Array(12_550)] })).toBe('2:05');
   });
 });
 

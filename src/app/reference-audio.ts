@@ -45,8 +45,8 @@ function formatDuration(seconds: number): string {
   return `${minutes}:${Math.floor(seconds - minutes * 60).toString().padStart(2, '0')}`;
 }
 
-/** "rain.wav · 1.5 s" */
-export function describeReference(reference: ReferenceSound): string {
+/** "1.5 s", or "2:05" from a minute on. */
+export function referenceDuration(reference: ReferenceSound): string {
   const samples = reference.channels[0]?.length ?? 0;
-  return `${reference.fileName} · ${formatDuration(samples / reference.sampleRate)}`;
+  return formatDuration(samples / reference.sampleRate);
 }

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { describeEta, describeProgress } from '../progress-text';
-import { ACCEPTED_AUDIO_TYPES, describeReference } from '../reference-audio';
+import { ACCEPTED_AUDIO_TYPES, referenceDuration } from '../reference-audio';
 import { setPrompt, setSeed, setSteps } from '../store/actions';
 import { removeReference, setPromptAnchoring } from '../store/reference-actions';
 import { useAppState, useSession } from '../use-session';
@@ -93,8 +93,9 @@ function ReferenceSoundField() {
       <span>Reference sound (optional)</span>
       {reference && (
         <div className="reference-row">
-          <span className="reference-name" data-testid="audio-prompt-name" title={reference.fileName}>
-            {describeReference(reference)}
+          <span className="reference-label" data-testid="audio-prompt-name" title={reference.fileName}>
+            <span className="reference-file">{reference.fileName}</span>
+            <span> · {referenceDuration(reference)}</span>
           </span>
           <button type="button" className="ghost" data-testid="audio-prompt-remove" onClick={() => dispatch(removeReference, undefined)}>
             Remove
