@@ -85,8 +85,8 @@ function dropsFilter(o: MakeVideoOptions, bg: string): string {
   const box = boxSizePx(o.height);
   const floor = o.height - box;
   // y = floor·(τ / fall)² during the fall (τ = time since the drop started), then resting on the floor.
-  const tau = `mod(t\,${DROP_PERIOD_SEC})`;
-  const y = `min(${floor}\,${floor}*pow(${tau}/${DROP_FALL_SEC}\,2))`;
+  const tau = `mod(t\\,${DROP_PERIOD_SEC})`;
+  const y = `min(${floor}\\,${floor}*pow(${tau}/${DROP_FALL_SEC}\\,2))`;
   return `${bg}[bg];color=white:s=${box}x${box}:r=${o.fps}[box];[bg][box]overlay=x=${Math.round((o.width - box) / 2)}:y='${y}':shortest=1`;
 }
 
