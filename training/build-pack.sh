@@ -2,18 +2,18 @@
 # Rebuilds public/models/foley-tiny end to end: corpus → synthetic paired data → training → ONNX export → checks.
 # Needs the training environment (pip install -r training/requirements.txt), ffmpeg, apt-get download access for
 # the Debian sound packages, and the GitHub sound packs (see /work/shared/data/sfx-sources.md).
-# Everything is seeded; intermediate files live in training/work/ (git-ignored). Budget: ≤ 2 h on 2 unloaded CPU cores (data ~7 min, training ≤ 85 min, export + checks + eval ~15 min).
+# Everything is seeded; intermediate files live in training/work/ (git-ignored). Budget: ≤ 2 h on 2 unloaded CPU cores (data ~7 min, training ≤ 65 min, export + checks + eval ~15 min).
 set -euo pipefail
 cd "$(dirname "$0")"
 export PYTHONPATH=.
 PY=${PYTHON:-python3}
 THREADS=${THREADS:-2}   # torch threads; 1 is faster when other jobs share the two cores
-STEPS=${STEPS:-2400}
+STEPS=${STEPS:-2100}
 PACK=../public/models/foley-tiny
 
 # Corpus + 2000 training clips + 300 held-back eval clips (5 s each): the data the shipped foley-tiny saw.
 PYTHON="$PY" data/build-data.sh 2000 300
-nice "$PY" -m foley.train --data work/synth --out work/tiny --steps "$STEPS" --max-minutes 85 --threads "$THREADS"
+nice "$PY" -m foley.train --data work/synth --out work/tiny --steps "$STEPS" --max-minutes 65 --threads "$THREADS"
 nice "$PY" -m foley.export --preset tiny --checkpoint work/tiny/checkpoint.pt --out "$PACK"
 cp work/corpus/ATTRIBUTION.md "$PACK/ATTRIBUTION.md"
 nice "$PY" -m pytest -q tests/test_pack_reference.py

@@ -17,6 +17,9 @@ from torch.nn import functional as F  # noqa: N812
 from foley.config import FoleyConfig
 
 MODALITIES = ('video', 'loudness', 'text', 'audio')
+# Smallest 1 − t the DiT divides by when it turns its clean-latent prediction into a velocity; the sampler's last
+# step starts at t = 1 − 1/steps, above it for any steps ≤ 20.
+MIN_NOISE_LEVEL = 0.05
 
 
 def conv_stack(in_channels: int, width: int) -> nn.Sequential:
@@ -180,7 +183,13 @@ class DiTBlock(nn.Module):
 
 
 class DiT(nn.Module):
-    """Flow-matching velocity over latent patches; classifier-free guidance inside the graph."""
+    """Flow-matching velocity over latent patches; classifier-free guidance inside the graph.
+
+    The network predicts the clean latent and the velocity follows from it, v = (x̂ − x_t) / (1 − t): a token of
+    p·C = 512 latent values passes through a width-256 model, too narrow to carry the noise a direct velocity (or
+    noise) prediction must reproduce, but wide enough for the clean latent, which is smooth in time (x-prediction,
+    as in Li & He 2025, "Back to Basics: Let Denoising Generative Models Denoise"). Trained with the velocity loss.
+    """
 
     def __init__(self, *, cfg: FoleyConfig):
         super().__init__()
@@ -222,8 +231,8 @@ class DiT(nn.Module):
         for block in self.blocks:
             h = block(h, c)
         shift, scale = self.ada_out(F.silu(c)).chunk(2, dim=-1)
-        out = self.x_out(modulate(self.norm_out(h), shift, scale))  # (B, N, p·C)
-        return out.reshape(b, length, self.dims)  # (B, L, C)
+        clean = self.x_out(modulate(self.norm_out(h), shift, scale)).reshape(b, length, self.dims)  # (B, L, C)
+        return (clean - x) / torch.clamp(1 - t, min=MIN_NOISE_LEVEL).view(-1, 1, 1)  # (B, L, C)
 
     def forward(self, x, t, cfg_scale, frame_cond, global_cond, loudness, text_emb, audio_emb, cond_mask, timing) -> torch.Tensor:
         """Batch 1 in; runs [conditional, guidance reference] as one batch of 2 and returns v_r + s·(v_c − v_r).

@@ -1,6 +1,6 @@
 """Trains foley-tiny: flow matching with per-modality condition dropout plus the loudness predictor.
 
-    nice python -m foley.train --data work/synth --out work/tiny --steps 2400     # run from training/
+    nice python -m foley.train --data work/synth --out work/tiny --steps 2100     # run from training/
 
 Seeded (torch + numpy generators); logs JSON lines to `<out>/log.jsonl`; checkpoints to `<out>/checkpoint.pt`
 (EMA weights under 'model', the raw weights and optimiser for --resume). New data shards that appear while training
@@ -254,8 +254,8 @@ def main() -> None:
     parser.add_argument('--data', type=Path, default=Path('work/synth'))
     parser.add_argument('--out', type=Path, default=Path('work/tiny'))
     parser.add_argument('--preset', default='tiny')
-    parser.add_argument('--steps', type=int, default=2400)
-    parser.add_argument('--max-minutes', type=float, default=85.0, help='stop early (and checkpoint) after this long')
+    parser.add_argument('--steps', type=int, default=2100)
+    parser.add_argument('--max-minutes', type=float, default=65.0, help='stop early (and checkpoint) after this long')
     parser.add_argument('--batch', type=int, default=16)
     parser.add_argument('--lr', type=float, default=5e-4)
     parser.add_argument('--warmup', type=int, default=100)
