@@ -14,7 +14,7 @@ PACK=../public/models/foley-tiny
 # Corpus + 2000 training clips + 300 held-back eval clips (5 s each): the data the shipped foley-tiny saw.
 PYTHON="$PY" data/build-data.sh 2000 300
 nice "$PY" -m foley.train --data work/synth --out work/tiny --steps "$STEPS" --max-minutes 65 --threads "$THREADS"
-nice "$PY" -m foley.export --preset tiny --checkpoint work/tiny/checkpoint.pt --out "$PACK"
+nice "$PY" -m foley.export --preset tiny --checkpoint work/tiny/checkpoint.pt --out "$PACK" --version 0.2.0
 cp work/corpus/ATTRIBUTION.md "$PACK/ATTRIBUTION.md"
 nice "$PY" -m pytest -q tests/test_pack_reference.py
 nice "$PY" -m foley.export.evaluate --pack "$PACK" --data work/synth --split eval --clips 12 --threads "$THREADS" --out work/tiny/eval.json

@@ -43,7 +43,9 @@ def test_manifest_fields(pack: Path):
     latent = m['latent']
     assert latent['kind'] == 'log-mel' and latent['std'] > 0 and latent['lengthMultiple'] >= 1
     assert latent['fmaxHz'] <= m['sampleRate'] / 2
-    assert m['decoder'] == {'kind': 'griffin-lim', 'iterations': m['decoder']['iterations']}
+    decoder = m['decoder']
+    assert decoder['kind'] == 'griffin-lim' and decoder['iterations'] >= 0 and 0 <= decoder.get('momentum', 0) < 1
+    assert set(decoder) <= {'kind', 'iterations', 'momentum'}
     assert m['sampler']['method'] in ('euler', 'heun') and m['sampler']['steps'] >= 1
     assert m['sampler']['overlapSec'] < m['sampler']['windowSec']
     assert m['loudness']['minLufs'] < m['loudness']['maxLufs']
