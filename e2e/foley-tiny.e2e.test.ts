@@ -1,0 +1,63 @@
+/**
+ * The built-in model (public/models/foley-tiny) through the `foley` CLI on real ffmpeg-made clips — the project's
+ * own check on small fixtures, in CI (the full evaluation is training/foley/export/evaluate.py):
+ * a video with no motion at all gets a quiet, steady ambience, not noise bursts.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { momentaryLoudnessCurve } from '../src/dsp/loudness-curve';
+import { decodeWav } from '../src/media/wav';
+import { makeVideo } from './fixtures';
+
+const ROOT = path.resolve(__dirname, '..');
+const FOLEY = path.join(ROOT, 'bin/foley.js');
+const PACK = path.join(ROOT, 'public/models/foley-tiny');
+const run = promisify(execFile);
+
+/** Loudest momentary point of a sensible quiet ambience, LUFS. */
+const QUIET_MAX_LUFS = -30;
+/** Loudest point over the median point: more than this is a burst, not an ambience. */
+const BURST_LU = 10;
+
+let scratch: string;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'foley-tiny-'));
+});
+
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+async function generateFor(video: string, seed: number): Promise<Float32Array[]> {
+  const out = path.join(scratch, `${path.basename(video)}-${seed}.wav`);
+  await run('node', [FOLEY, 'generate', video, '-o', out, '--pack', PACK, '--seed', String(seed)], { cwd: ROOT });
+  const wav = decodeWav(new Uint8Array(await readFile(out)));
+  return wav.channels;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+describe('foley-tiny on a video with no motion', () => {
+  for (const motion of ['static', 'still-picture'] as const) {
+    it(`gives a quiet, steady ambience for a ${motion} picture`, async () => {
+      const video = await makeVideo({ path: path.join(scratch, `${motion}.mp4`), durationSec: 4, width: 160, height: 120, fps: 24, codec: 'h264', container: 'mp4', motion });
+      for (const seed of [0, 1]) {
+        const channels = await generateFor(video, seed);
+        // Inner points only: the first and last windows hang over the clip's edges.
+        const points = momentaryLoudnessCurve(channels, 44_100).channels.flatMap((c) => Array.from(c.slice(2, -2)));
+        const loudest = Math.max(...points);
+        expect(loudest, `seed ${seed}: loudest point ${loudest.toFixed(1)} LUFS`).toBeLessThanOrEqual(QUIET_MAX_LUFS);
+        expect(loudest - median(points), `seed ${seed}: loudest point over the median`).toBeLessThanOrEqual(BURST_LU);
+      }
+    }, 180_000);
+  }
+});
+
