@@ -1,30 +1,16 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useSession } from '../use-session';
+import { FilePickerButton } from './file-picker-button';
 
 export const ACCEPTED_VIDEO_TYPES = 'video/mp4,video/quicktime,video/webm,.mp4,.mov,.m4v,.webm';
 
 /** "Open video…": a button over a hidden file input. */
 export function OpenVideoButton({ className = '' }: { className?: string }) {
   const session = useSession();
-  const input = useRef<HTMLInputElement>(null);
   return (
-    <>
-      <button type="button" className={className} onClick={() => input.current?.click()}>
-        Open video…
-      </button>
-      <input
-        ref={input}
-        type="file"
-        accept={ACCEPTED_VIDEO_TYPES}
-        hidden
-        data-testid="file-input"
-        aria-label="Choose a video file"
-        onChange={(event) => {
-          session.openFiles(Array.from(event.currentTarget.files ?? []));
-          event.currentTarget.value = '';
-        }}
-      />
-    </>
+    <FilePickerButton className={className} accept={ACCEPTED_VIDEO_TYPES} testId="file-input" ariaLabel="Choose a video file" onFiles={(files) => session.openFiles(files)}>
+      Open video…
+    </FilePickerButton>
   );
 }
 

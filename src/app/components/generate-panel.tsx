@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { FilePickerButton } from './file-picker-button';
 import { describeEta, describeProgress } from '../progress-text';
 import { ACCEPTED_AUDIO_TYPES, referenceDuration } from '../reference-audio';
 import { setPrompt, setSeed, setSteps } from '../store/actions';
@@ -87,7 +87,6 @@ function ReferenceSoundField() {
   const reference = useAppState((state) => state.reference);
   const readingReference = useAppState((state) => state.readingReference);
   const promptAnchoring = useAppState((state) => state.doc.promptAnchoring);
-  const input = useRef<HTMLInputElement>(null);
   return (
     <div className="field reference-field">
       <span>Reference sound (optional)</span>
@@ -103,23 +102,14 @@ function ReferenceSoundField() {
         </div>
       )}
       {readingReference !== null && <p className="hint">Reading {readingReference}…</p>}
-      <button type="button" onClick={() => input.current?.click()}>
-        {reference ? 'Choose another recording…' : 'Choose a recording…'}
-      </button>
-      <input
-        ref={input}
-        type="file"
+      <FilePickerButton
         accept={ACCEPTED_AUDIO_TYPES}
-        hidden
-        data-testid="audio-prompt-input"
-        aria-label="Choose a reference recording"
-        onChange={(event) => {
-          const file = event.currentTarget.files?.[0];
-          if (file) session.openReference(file);
-          // Cleared so that picking the same file again still fires a change.
-          event.currentTarget.value = '';
-        }}
-      />
+        testId="audio-prompt-input"
+        ariaLabel="Choose a reference recording"
+        onFiles={([file]) => file && session.openReference(file)}
+      >
+        {reference ? 'Choose another recording…' : 'Choose a recording…'}
+      </FilePickerButton>
       {reference && (
         <label className="check">
           <input type="checkbox" data-testid="audio-prompt-anchor" checked={promptAnchoring} onChange={(event) => dispatch(setPromptAnchoring, event.currentTarget.checked)} />

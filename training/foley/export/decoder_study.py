@@ -22,6 +22,7 @@ import torch
 from foley.audio import audio_to_latent, latent_to_audio
 from foley.config import preset
 from foley.export.evaluate import f1, match_onsets, onset_times
+from foley.export.report import emit_report
 
 VARIANTS = {  # name: (nMels, hop, Griffin-Lim iterations, momentum (0 = plain, 0.99 = fast Griffin-Lim))
     'pack latent 64 mels hop 512, random phase': (64, 512, 0, 0.0),
@@ -102,10 +103,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     report = study(args.corpus, args.files)
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + '\n')
+    emit_report(report, args.out)
 
 
 if __name__ == '__main__':

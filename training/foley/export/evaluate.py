@@ -32,6 +32,7 @@ from scipy import linalg
 from foley import prompt_anchor
 from foley.audio import audio_to_latent, latent_to_audio, mel_power
 from foley.config import FoleyConfig, config_from_dict
+from foley.export.report import emit_report
 from foley.loudness import momentary_curve
 from foley.train import interp_matrix, latent_times, loudness_at_latent_frames, token_row
 
@@ -361,10 +362,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     sampler = {'steps': args.steps, 'cfg_scale': args.cfg}
     report = evaluate(args.pack, args.data, args.split, args.clips, args.threads, args.seed, args.modes, sampler)
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + '\n')
+    emit_report(report, args.out)
 
 
 if __name__ == '__main__':

@@ -12,7 +12,6 @@ without prompt anchoring (`--no-anchor`). Real footage is kept aside by the judg
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import tempfile
 import time
@@ -23,6 +22,7 @@ import soundfile as sf
 
 from foley.config import preset
 from foley.export.evaluate import PROMPT_HEAD_SEC, frechet, log_mel_frames, match_onsets, onset_times
+from foley.export.report import emit_report
 from foley.loudness import momentary_curve
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -105,10 +105,7 @@ def main() -> None:
     parser.add_argument('--out', type=Path)
     args = parser.parse_args()
     report = judge(args.data, args.clips, args.seed, args.pack)
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + '\n')
+    emit_report(report, args.out)
 
 
 if __name__ == '__main__':
