@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prng } from '../src/dsp/prng';
 import { encodeWav } from '../src/media/wav';
 import { makeVideo } from './fixtures';
 import { dropFiles, fileFromDisk, generateAndWait, launchBrowser, nonBackgroundPixels, startServer, waitForEngine, waitForOpenOutcome, type AppServer, type DropFile } from './harness';
@@ -235,12 +236,8 @@ describe('cancel', () => {
 /** A mono 44.1 kHz 16-bit WAV: seeded white noise at `amplitude` peak, or digital silence at 0. */
 function referenceWav(name: string, durationSec: number, amplitude: number): { name: string; mimeType: string; buffer: Buffer } {
   const sampleRate = 44100;
-  const samples = new Float32Array(Math.round(durationSec * sampleRate));
-  let state = 1;
-  for (let i = 0; i < samples.length; i++) {
-    state = (state * 48271) % 2147483647;
-    samples[i] = amplitude * (2 * (state / 2147483647) - 1);
-  }
+  const prng = new Prng(1);
+  const samples = Float32Array.from({ length: Math.round(durationSec * sampleRate) }, () => amplitude * (2 * prng.nextFloat() - 1));
   return { name, mimeType: 'audio/wav', buffer: Buffer.from(encodeWav({ sampleRate, channels: [samples] }, 'pcm16')) };
 }
 
