@@ -17,6 +17,10 @@ from torch.nn import functional as F  # noqa: N812
 from foley.config import FoleyConfig
 
 MODALITIES = ('video', 'loudness', 'text', 'audio')
+# Columns of the DiT's `known_mask`: a latent frame of this clip that is given (continuation from the previous window,
+# everything outside a region being regenerated), and a frame of a reference recording placed before the clip (its
+# sound, not aligned with the picture).
+KNOWN_KINDS = ('clip', 'reference')
 # Smallest 1 − t the DiT divides by when it turns its clean-latent prediction into a velocity; the sampler's last
 # step starts at t = 1 − 1/steps, above it for any steps ≤ 20.
 MIN_NOISE_LEVEL = 0.05
@@ -205,11 +209,15 @@ class DiT(nn.Module):
         self.text_in = nn.Linear(cfg.text_dim, d)
         self.audio_in = nn.Linear(cfg.audio_dim, d)
         self.task_in = mlp(len(MODALITIES), d)
+        # Known-frame conditioning (inpainting / continuation), added in 0.3.0: zero-initialised so a model trained
+        # without it starts from exactly the same function when training resumes from its weights.
+        self.known_in = nn.Linear(p * cfg.latent_dims, d)
+        self.known_mask_in = nn.Linear(p * len(KNOWN_KINDS), d)
         self.blocks = nn.ModuleList(DiTBlock(width=d, heads=cfg.heads) for _ in range(cfg.depth))
         self.norm_out = nn.LayerNorm(d, elementwise_affine=False, eps=1e-6)
         self.ada_out = nn.Linear(d, 2 * d)
         self.x_out = nn.Linear(d, p * cfg.latent_dims)
-        for layer in (self.ada_out, self.x_out):
+        for layer in (self.ada_out, self.x_out, self.known_in, self.known_mask_in):
             nn.init.zeros_(layer.weight)
             nn.init.zeros_(layer.bias)
 
@@ -217,12 +225,18 @@ class DiT(nn.Module):
         """(B, L, X) → (B, L/p, p·X): p consecutive frames per token."""
         return x.reshape(x.shape[0], -1, self.patch * x.shape[2])
 
-    def velocity(self, x, t, frame_cond, global_cond, loudness, text_emb, audio_emb, cond_mask, timing) -> torch.Tensor:
-        """Unguided velocity for any batch; `cond_mask` (B, 4) zeroes each absent modality's contribution."""
+    def velocity(self, x, t, frame_cond, global_cond, loudness, text_emb, audio_emb, cond_mask, timing, known, known_mask) -> torch.Tensor:
+        """Unguided velocity for any batch; `cond_mask` (B, 4) zeroes each absent modality's contribution.
+
+        `known` (B, L, C) holds given latent frames and `known_mask` (B, L, 2) marks them (KNOWN_KINDS); values of
+        unmarked frames are ignored.
+        """
         video, loud, text, audio = cond_mask.unsqueeze(-1).unbind(dim=1)  # (B, 1) each
         b, length, _ = x.shape
         frame_tok = self.frame_in(frame_cond.reshape(b, -1, self.patch, frame_cond.shape[2]).mean(dim=2))  # (B, N, D)
         h = self.x_in(self.patches(x)) + video.unsqueeze(1) * frame_tok + loud.unsqueeze(1) * self.loud_in(self.patches(loudness))
+        given = torch.clamp(known_mask.sum(dim=2, keepdim=True), max=1.0)  # (B, L, 1)
+        h = h + self.known_in(self.patches(known * given)) + self.known_mask_in(self.patches(known_mask))
         h = h + self.pos_conv(h.transpose(1, 2)).transpose(1, 2)  # (B, N, D)
         d = self.width
         timing_feats = torch.cat([sinusoidal(timing[:, 0], d, 1000.0), sinusoidal(timing[:, 1], d, 1000.0)], dim=-1)
@@ -234,12 +248,13 @@ class DiT(nn.Module):
         clean = self.x_out(modulate(self.norm_out(h), shift, scale)).reshape(b, length, self.dims)  # (B, L, C)
         return (clean - x) / torch.clamp(1 - t, min=MIN_NOISE_LEVEL).view(-1, 1, 1)  # (B, L, C)
 
-    def forward(self, x, t, cfg_scale, frame_cond, global_cond, loudness, text_emb, audio_emb, cond_mask, timing) -> torch.Tensor:
+    def forward(self, x, t, cfg_scale, frame_cond, global_cond, loudness, text_emb, audio_emb, cond_mask, timing, known, known_mask) -> torch.Tensor:
         """Batch 1 in; runs [conditional, guidance reference] as one batch of 2 and returns v_r + s·(v_c − v_r).
 
         The reference branch drops every prompt but keeps the loudness curve when one is given: guidance then pushes
         towards the video/text/audio prompts without extrapolating the level, which the curve alone sets (guiding
-        against a curve-free branch multiplied level errors by the guidance scale).
+        against a curve-free branch multiplied level errors by the guidance scale). Known frames are kept in both
+        branches for the same reason: they are given, not a prompt to push towards.
         """
 
         def pair(value: torch.Tensor) -> torch.Tensor:
@@ -248,7 +263,8 @@ class DiT(nn.Module):
         keep_loudness = torch.tensor([[0.0, 1.0, 0.0, 0.0]])  # cond_mask columns: video, loudness, text, audio
         masks = torch.cat([cond_mask, cond_mask * keep_loudness], dim=0)  # (2, 4)
         v = self.velocity(
-            pair(x), pair(t), pair(frame_cond), pair(global_cond), pair(loudness), pair(text_emb), pair(audio_emb), masks, pair(timing)
+            pair(x), pair(t), pair(frame_cond), pair(global_cond), pair(loudness), pair(text_emb), pair(audio_emb), masks, pair(timing),
+            pair(known), pair(known_mask),
         )  # (2, L, C)
         v_cond, v_reference = v[:1], v[1:]
         return v_reference + cfg_scale.reshape(1, 1, 1) * (v_cond - v_reference)  # (1, L, C)

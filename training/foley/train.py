@@ -21,9 +21,10 @@ import torch
 
 from foley import tags
 from foley.audio import audio_to_latent
+from foley.augment import augment_frames
 from foley.config import FoleyConfig, preset
 from foley.flow import flow_loss, interpolate, sample_times
-from foley.loudness import normalise_curve
+from foley.loudness import momentary_curve, normalise_curve
 from foley.networks import FoleyModel
 
 # Probability that each modality is given during training (cond_mask column = 1); all four are also dropped
@@ -33,6 +34,13 @@ UNCOND_PROB = 0.1
 # Half the rows see a random window position inside a long clip, so timing stays in-distribution for long videos.
 RANDOM_TIMING_PROB = 0.5
 MAX_TIMING_SEC = 120.0
+# Known-frame tasks (networks.KNOWN_KINDS), one per row, with their probabilities; 'none' is plain generation.
+# 'reference': a prefix taken from another recording of the same sound family (the clip's 'prompt_audio') replaces
+# the clip's start, as the engine places a reference recording before the clip; 'prefix': continuation of the
+# window before (the engine's long-form overlap); 'outside': everything but one range is known (region regenerate);
+# 'suffix' and 'inner' (one or two known islands) make the mask shape itself a random variable.
+KNOWN_TASKS = {'none': 0.3, 'reference': 0.25, 'prefix': 0.15, 'outside': 0.15, 'suffix': 0.08, 'inner': 0.07}
+MAX_REFERENCE_SEC = 2.0
 
 
 def latent_stats(dataset, cfg: FoleyConfig, count: int, generator: np.random.Generator) -> tuple[float, float]:
@@ -78,15 +86,75 @@ def token_row(ids: np.ndarray, max_tokens: int) -> np.ndarray:
     return row
 
 
+def known_spans(task: str, frames: int, multiple: int, rng: np.random.Generator) -> list[tuple[int, int]]:
+    """Known [start, end) latent-frame ranges of the clip for one task, on patch boundaries."""
+
+    def cut(lo: float, hi: float) -> int:
+        return int(rng.uniform(lo, hi) * frames) // multiple * multiple
+
+    if task == 'prefix':
+        return [(0, max(multiple, cut(0.1, 0.5)))]
+    if task == 'suffix':
+        return [(cut(0.5, 0.9), frames)]
+    if task == 'outside':
+        start = cut(0.05, 0.7)
+        return [(0, start), (min(frames, start + max(multiple, cut(0.1, 0.5))), frames)]
+    if task == 'inner':
+        spans = []
+        for _ in range(int(rng.integers(1, 3))):
+            start = cut(0.0, 0.9)
+            spans.append((start, min(frames, start + max(multiple, cut(0.05, 0.3)))))
+        return spans
+    return []
+
+
+def reference_prefix(item: dict, cfg: FoleyConfig, frames: int) -> tuple[torch.Tensor, np.ndarray] | None:
+    """(latent (P, C), loudness (P, ch)) of the item's other recording, P a multiple of the patch, at most 2 s."""
+    prompt = item['prompt_audio']
+    if prompt is None:
+        return None
+    prompt = np.asarray(prompt)[:, : round(MAX_REFERENCE_SEC * cfg.sample_rate)]
+    latent = audio_to_latent(torch.as_tensor(prompt), cfg)
+    count = min(latent.shape[0], frames // 2) // cfg.length_multiple * cfg.length_multiple
+    if count < cfg.length_multiple:
+        return None
+    lufs = momentary_curve(prompt, cfg.sample_rate, cfg.curve_rate, cfg.loudness_window_sec)
+    return latent[:count], loudness_at_latent_frames(lufs, cfg, count)
+
+
 def make_batch(items: list[dict], cfg: FoleyConfig, rng: np.random.Generator) -> dict[str, torch.Tensor]:
-    """Dataset items (same duration) → model-ready tensors; prompt latents stay a list (their lengths differ)."""
+    """Dataset items (same duration) → model-ready tensors; prompt latents stay a list (their lengths differ).
+
+    Each row also gets a known-frame task (KNOWN_TASKS): 'known' (L, C), 'known_mask' (L, 2) and 'prefix' (how
+    many leading frames are a reference recording, whose video condition the loss step zeroes).
+    """
     silence = (math.log(cfg.log_floor) - cfg.latent_mean) / cfg.latent_std
-    latents, valid, loud, prompts = [], [], [], []
+    latents, valid, loud, prompts, known_masks, prefixes = [], [], [], [], [], []
+    tasks, weights = list(KNOWN_TASKS), np.array(list(KNOWN_TASKS.values()))
     for item in items:
         latent = audio_to_latent(torch.as_tensor(item['audio']), cfg)  # (L, C)
         valid.append(torch.arange(cfg.length_multiple * math.ceil(latent.shape[0] / cfg.length_multiple)) < latent.shape[0])
         latents.append(pad_frames(latent, cfg.length_multiple, silence))
         loud.append(loudness_at_latent_frames(np.asarray(item['loudness_lufs']), cfg, latents[-1].shape[0]))
+        length = latents[-1].shape[0]
+        task = tasks[int(rng.choice(len(tasks), p=weights / weights.sum()))]
+        known_mask = torch.zeros(length, 2)
+        prefix = 0
+        reference = reference_prefix(item, cfg, length) if task == 'reference' else None
+        if reference is not None:
+            # The clip moves right by P frames (its end falls off), so picture and sound stay aligned after the prefix.
+            ref_latent, ref_loud = reference
+            prefix = ref_latent.shape[0]
+            latents[-1] = torch.cat([ref_latent, latents[-1][: length - prefix]])
+            loud[-1] = np.concatenate([ref_loud, loud[-1][: length - prefix]])
+            valid[-1] = torch.cat([torch.ones(prefix, dtype=torch.bool), valid[-1][: length - prefix]])
+            known_mask[:prefix, 1] = 1
+        else:
+            real = int(valid[-1].sum())
+            for start, end in known_spans(task, real, cfg.length_multiple, rng):
+                known_mask[start:end, 0] = 1
+        known_masks.append(known_mask)
+        prefixes.append(prefix)
         prompt = item['prompt_audio']
         if prompt is not None:
             prompt = np.asarray(prompt)
@@ -105,6 +173,8 @@ def make_batch(items: list[dict], cfg: FoleyConfig, rng: np.random.Generator) ->
         'token_ids': torch.from_numpy(np.stack([token_row(item['token_ids'], cfg.max_tokens) for item in items])),
         'prompts': prompts,
         'duration_sec': torch.tensor([item['audio'].shape[-1] / cfg.sample_rate for item in items]),
+        'known_mask': torch.stack(known_masks),  # (B, L, 2)
+        'prefix': torch.tensor(prefixes),  # (B,)
     }
 
 
@@ -126,16 +196,19 @@ def timings(batch: dict, generator: torch.Generator) -> torch.Tensor:
     return torch.stack([torch.where(random_rows, start, 0.0), torch.where(random_rows, total, duration)], dim=1)  # (B, 2)
 
 
-def losses(model: FoleyModel, batch: dict, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+def losses(model: FoleyModel, batch: dict, generator: torch.Generator, augment: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     cfg = model.cfg
-    frames = batch['frames']
+    frames = augment_frames(batch['frames'], generator) if augment else batch['frames']
     b, t24 = frames.shape[:2]
     sync = model.sync_encoder(frames.flatten(0, 1)).view(b, t24, -1)  # (B, T24, Ds)
     visual = model.visual_encoder(frames[:, :: cfg.sync_fps // cfg.visual_fps].flatten(0, 1)).view(b, -1, cfg.visual_dim)  # (B, T8, Dv)
     frame_cond, global_cond = model.adapters(visual, batch['sync_to_latent'] @ sync)  # (B, L, D), (B, D)
     valid = batch['valid']
     predicted = model.loudness_predictor(frame_cond, global_cond)  # (B, L, ch)
-    loud_loss = ((predicted - batch['loudness']).abs().mean(dim=-1) * valid).sum() / valid.sum()
+    # The predictor learns the clip's own curve: rows with a reference prefix have a shifted curve, so they are left out.
+    plain = valid * (batch['prefix'] == 0).float().unsqueeze(1)
+    loud_loss = ((predicted - batch['loudness']).abs().mean(dim=-1) * plain).sum() / plain.sum().clamp(min=1)
+    frame_cond = shift_right(frame_cond, batch['prefix'])
     audio_emb = torch.stack(
         [model.audio_prompt_encoder(p[None])[0] if p is not None else torch.zeros(cfg.audio_dim) for p in batch['prompts']]
     )  # (B, Da)
@@ -152,8 +225,17 @@ def losses(model: FoleyModel, batch: dict, generator: torch.Generator) -> tuple[
         audio_emb,
         condition_masks(batch, generator),
         timings(batch, generator),
+        data * batch['known_mask'].sum(dim=2, keepdim=True),
+        batch['known_mask'],
     )
-    return flow_loss(velocity, data, noise, valid), loud_loss
+    # Known frames are given, so only the frames to generate are learned.
+    return flow_loss(velocity, data, noise, valid * (1 - batch['known_mask'].amax(dim=2))), loud_loss
+
+
+def shift_right(frame_cond: torch.Tensor, prefix: torch.Tensor) -> torch.Tensor:
+    """Per row, P zero frames in front and the last P dropped: a reference prefix has no picture."""
+    rows = [torch.cat([torch.zeros(int(p), frame_cond.shape[2]), row[: row.shape[0] - int(p)]]) if p else row for row, p in zip(frame_cond, prefix, strict=True)]
+    return torch.stack(rows)
 
 
 def learning_rate(step: int, total: int, peak: float, warmup: int) -> float:
@@ -182,10 +264,12 @@ def save_checkpoint(path: Path, model: FoleyModel, ema: FoleyModel, optimizer, s
 
 def build_models(args, dataset, rng: np.random.Generator) -> tuple[FoleyModel, FoleyModel, torch.optim.Optimizer, int]:
     checkpoint = args.out / 'checkpoint.pt'
-    if args.resume and checkpoint.exists():
+    init = getattr(args, 'init', None)
+    if (args.resume and checkpoint.exists()) or init is not None:
         from foley.config import config_from_dict
 
-        state = torch.load(checkpoint, map_location='cpu', weights_only=False)
+        resuming = args.resume and checkpoint.exists()
+        state = torch.load(checkpoint if resuming else init, map_location='cpu', weights_only=False)
         cfg = config_from_dict(state['config'])
     else:
         mean, std = latent_stats(dataset, preset(args.preset), 64, rng)
@@ -197,7 +281,8 @@ def build_models(args, dataset, rng: np.random.Generator) -> tuple[FoleyModel, F
     if state is not None:
         model.load_state_dict(state['raw_model'])
         ema.load_state_dict(state['model'])
-        optimizer.load_state_dict(state['optimizer'])
+        if 'optimizer' in state:
+            optimizer.load_state_dict(state['optimizer'])
         step = state['step']
     else:
         ema.load_state_dict(model.state_dict())
@@ -229,7 +314,7 @@ def train(args) -> None:
         tick = time.time()
         for group in optimizer.param_groups:
             group['lr'] = learning_rate(step, args.steps, args.lr, args.warmup)
-        flow, loud = losses(model, make_batch(items, cfg, rng), generator)
+        flow, loud = losses(model, make_batch(items, cfg, rng), generator, args.augment)
         optimizer.zero_grad(set_to_none=True)
         (flow + args.loudness_weight * loud).backward()
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -237,7 +322,8 @@ def train(args) -> None:
         update_ema(ema, model, min(args.ema, (step + 1) / (step + 10)))
         step += 1
         record = {'step': step, 'flow': round(flow.item(), 4), 'loudness_l1': round(loud.item(), 4),
-                  'grad_norm': round(grad_norm.item(), 3), 'sec': round(time.time() - tick, 2), 'clips': len(dataset)}  # fmt: skip
+                  'grad_norm': round(grad_norm.item(), 3), 'sec': round(time.time() - tick, 2), 'clips': len(dataset),
+                  'cpu_sec': round(time.process_time(), 1)}  # fmt: skip
         log.write(json.dumps(record) + '\n')
         if step % args.log_every == 0:
             log.flush()
@@ -246,7 +332,7 @@ def train(args) -> None:
             save_checkpoint(args.out / 'checkpoint.pt', model, ema, optimizer, step)
     save_checkpoint(args.out / 'checkpoint.pt', model, ema, optimizer, step)
     log.close()
-    print(f'done: {step} steps in {(time.time() - started) / 60:.1f} min', flush=True)
+    print(f'done: {step} steps in {(time.time() - started) / 60:.1f} min wall, {time.process_time() / 60:.1f} min CPU', flush=True)
 
 
 def main() -> None:
@@ -267,6 +353,8 @@ def main() -> None:
     parser.add_argument('--log-every', type=int, default=10)
     parser.add_argument('--checkpoint-every', type=int, default=50)
     parser.add_argument('--resume', action='store_true')
+    parser.add_argument('--init', type=Path, help='start from these weights (e.g. foley.export.from_pack of a released pack), fresh optimiser')
+    parser.add_argument('--augment', action='store_true', help='domain-randomise the video (foley/augment.py)')
     train(parser.parse_args())
 
 

@@ -33,7 +33,7 @@ def test_shapes_for_any_length():
             v = model.dit(
                 x, torch.tensor([0.5]), torch.tensor([2.0]), frame_cond, global_cond, loudness,
                 model.text_encoder(torch.tensor([[3, 0]])), model.audio_prompt_encoder(torch.randn(1, 3, cfg.latent_dims)),
-                torch.ones(1, 4), torch.tensor([[0.0, 5.0]]),
+                torch.ones(1, 4), torch.tensor([[0.0, 5.0]]), torch.zeros_like(x), torch.zeros(1, length, 2),
             )  # fmt: skip
             assert v.shape == x.shape
 
@@ -50,7 +50,7 @@ def test_gradients_reach_every_trained_component():
     v = model.dit.velocity(
         torch.randn(1, 8, cfg.latent_dims), torch.tensor([0.5]), frame_cond, global_cond, loudness,
         model.text_encoder(torch.tensor([[3]])), model.audio_prompt_encoder(torch.randn(1, 3, cfg.latent_dims)),
-        torch.ones(1, 4), torch.tensor([[0.0, 5.0]]),
+        torch.ones(1, 4), torch.tensor([[0.0, 5.0]]), torch.randn(1, 8, cfg.latent_dims), torch.ones(1, 8, 2) * 0.5,
     )  # fmt: skip
     v.square().mean().backward()
     for name in ('visual_encoder', 'sync_encoder', 'adapters', 'loudness_predictor', 'text_encoder', 'audio_prompt_encoder', 'dit'):

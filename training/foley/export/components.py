@@ -62,6 +62,8 @@ def component_io(cfg: FoleyConfig) -> dict[str, ComponentIO]:
                 TensorSpec('audio_emb', (1, cfg.audio_dim)),
                 TensorSpec('cond_mask', (1, 4)),
                 TensorSpec('timing', (1, 2)),
+                TensorSpec('known', (1, 'L', c)),
+                TensorSpec('known_mask', (1, 'L', 2)),
             ),
             (TensorSpec('velocity', (1, 'L', c)),),
         ),
@@ -77,7 +79,8 @@ def module_for(model: FoleyModel, name: str) -> nn.Module:
 
 
 def example_inputs(cfg: FoleyConfig, io: ComponentIO, sizes: dict[str, int], seed: int) -> dict[str, np.ndarray]:
-    """Plausible inputs: frames in [0, 1], ids with a trailing pad, loudness in [0, 1], a mixed cond_mask."""
+    """Plausible inputs: frames in [0, 1], ids with a trailing pad, loudness in [0, 1], a mixed cond_mask, the
+    first quarter of the frames known as a reference prefix and the last quarter as known frames of the clip."""
     rng = np.random.default_rng(seed)
     fixed = {
         't': np.array([0.37], np.float32),
@@ -95,6 +98,12 @@ def example_inputs(cfg: FoleyConfig, io: ComponentIO, sizes: dict[str, int], see
             ids = rng.integers(1, len(cfg.vocabulary), size=shape).astype(np.int64)
             ids[..., -1] = 0 if shape[-1] > 1 else ids[..., -1]
             inputs[spec.name] = ids
+        elif spec.name == 'known_mask':
+            mask = np.zeros(shape, np.float32)
+            quarter = max(1, shape[1] // 4)
+            mask[:, :quarter, 1] = 1
+            mask[:, shape[1] - quarter :, 0] = 1 if shape[1] > 1 else 0
+            inputs[spec.name] = mask
         elif spec.name in ('frames', 'loudness'):
             inputs[spec.name] = rng.random(shape, dtype=np.float32)
         else:

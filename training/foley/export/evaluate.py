@@ -144,6 +144,7 @@ class PackRunner:
                 frame_cond=cond['frame_cond'], global_cond=cond['global_cond'], loudness=curve.astype(np.float32),
                 text_emb=cond['text_emb'], audio_emb=audio_emb, cond_mask=np.array([mode.mask], np.float32),
                 timing=np.array([[0.0, duration_sec]], np.float32),
+                known=np.zeros_like(x), known_mask=np.zeros((1, x.shape[1], 2), np.float32),
             )  # fmt: skip
             (x,) = self.run('sampler_step', x=x, velocity=v, dt=dt)
         self.dit_seconds += time.time() - tick
