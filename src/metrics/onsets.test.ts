@@ -1,33 +1,37 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../dsp/prng';
-import { f1, matchOnsets, onsetTimes } from './onsets';
+import { f1, matchOnsets, onsetF1, onsetTimes, runningMedian } from './onsets';
+import { bursts, RATE } from './test-signals';
 
-/** Decaying noise bursts at the given times over a −80 dBFS noise floor, stereo. */
-function clicks(timesSec: number[], sampleRate = 44_100, durationSec = 2): Float32Array[] {
-  const prng = new Prng(3);
-  const audio = [0, 1].map(() => Float32Array.from({ length: durationSec * sampleRate }, () => 1e-4 * prng.nextGaussian()));
-  for (const t of timesSec) {
-    const start = Math.round(t * sampleRate);
-    for (let i = 0; i < 2000; i++) {
-      const burst = 0.5 * Math.exp(-i / 300) * prng.nextGaussian();
-      for (const channel of audio) channel[start + i]! += burst;
-    }
-  }
-  return audio;
-}
+const EVENTS = [0.5, 1.1, 1.7, 2.4, 3.2];
 
-describe('onset scores', () => {
+describe('onsets (spec: 2048/480 flux, median + 0.1, 5 frames apart)', () => {
   it('finds every burst within ±50 ms and nothing else', () => {
-    const events = [0.3, 0.9, 1.5];
-    const counts = matchOnsets(onsetTimes(clicks(events), 44_100), events);
-    expect(counts).toEqual({ truePositives: 3, falsePositives: 0, falseNegatives: 0 });
-    expect(f1(counts)).toBe(1);
+    const found = onsetTimes(bursts(EVENTS, 4), RATE);
+    expect(found).toHaveLength(EVENTS.length);
+    found.forEach((t, i) => expect(Math.abs(t - EVENTS[i]!)).toBeLessThanOrEqual(0.05));
+  });
+
+  it('scores F1 1 for the same events in other noise, 0 when shifted by 100 ms', () => {
+    const reference = bursts(EVENTS, 4, 1);
+    expect(onsetF1(reference, bursts(EVENTS, 4, 2), RATE)).toBe(1);
+    expect(onsetF1(reference, bursts(EVENTS.map((t) => t + 0.1), 4, 2), RATE)).toBe(0);
+  });
+
+  it('has no onsets in silence or a steady tone; F1 is 1 when both sides have none, 0 when one has', () => {
+    const silence = [new Float32Array(3 * RATE), new Float32Array(3 * RATE)];
+    expect(onsetTimes(silence, RATE)).toEqual([]);
+    expect(onsetF1(silence, silence, RATE)).toBe(1);
+    expect(onsetF1(silence, bursts(EVENTS, 3), RATE)).toBe(0);
+    expect(onsetF1(bursts(EVENTS, 3), silence, RATE)).toBe(0);
   });
 
   it('matches one to one and respects the tolerance', () => {
     expect(matchOnsets([0.5, 0.51], [0.5])).toEqual({ truePositives: 1, falsePositives: 1, falseNegatives: 0 });
-    expect(matchOnsets([0.58], [0.5])).toEqual({ truePositives: 0, falsePositives: 1, falseNegatives: 1 });
-    expect(matchOnsets([0.58], [0.5], 0.1)).toEqual({ truePositives: 1, falsePositives: 0, falseNegatives: 0 });
-    expect(f1(matchOnsets([], [0.5]))).toBe(0);
+    expect(matchOnsets([0.56], [0.5])).toEqual({ truePositives: 0, falsePositives: 1, falseNegatives: 1 });
+    expect(f1(matchOnsets([0.5, 1, 2], [0.52, 1.5]))).toBeCloseTo((2 * 1) / (2 + 2 + 1), 12);
+  });
+
+  it('takes a running median over the samples that exist near the ends', () => {
+    expect(Array.from(runningMedian(Float64Array.from([5, 1, 3, 9, 7]), 3))).toEqual([3, 3, 3, 7, 8]);
   });
 });
