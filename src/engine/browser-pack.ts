@@ -4,7 +4,7 @@ import { cacheStorageCache } from './cache';
 import { capabilities, env } from './env';
 import { createWebAdapter } from './ort-web';
 import { loadPack, type LoadedPack } from './pack-loader';
-import { httpPackSource } from './pack-source';
+import { httpPackSource, PackSourceError } from './pack-source';
 import type { Backend, PackInfo, Progress } from './protocol';
 
 /** The backends to try: the requested one only, or the preference list without WebGPU where it is absent. */
@@ -14,9 +14,11 @@ function backendsToTry(requested: Backend | undefined): Backend[] {
 }
 
 export async function loadBrowserPack(packUrl: string, requested: Backend | undefined, onProgress: (p: Progress) => void): Promise<LoadedPack> {
-  const url = new URL(packUrl, globalThis.location.href).href;
+  const url = new URL(packUrl, globalThis.location.href);
+  // Packs come from the app's own origin only: the service worker, the cache and the CSP's connect-src assume it.
+  if (url.origin !== globalThis.location.origin) throw new PackSourceError(`${url.href} is not on this app's origin; packs are served beside the app`);
   const cache = env.useCache && capabilities.IS_CACHE_STORAGE_AVAILABLE ? cacheStorageCache() : undefined;
-  return loadPack(httpPackSource(url, cache), { backends: backendsToTry(requested), createAdapter: createWebAdapter, onProgress });
+  return loadPack(httpPackSource(url.href, cache), { backends: backendsToTry(requested), createAdapter: createWebAdapter, onProgress });
 }
 
 export function packInfo(pack: LoadedPack): PackInfo {

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryCache } from './cache';
 import { COMPONENT_NAMES, ManifestError } from './manifest';
-import { loadPack, PackIntegrityError, type LoadPackOptions } from './pack-loader';
+import { loadPack, PackIntegrityError, readVerified, type LoadPackOptions } from './pack-loader';
 import { directoryPackSource } from './pack-source-node';
 import { httpPackSource, PackSourceError } from './pack-source';
 import type { Progress } from './protocol';
@@ -108,6 +108,45 @@ describe('loadPack from a folder', { timeout: 60_000 }, () => {
     await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/token_ids is int64 in the graph, float32 in the manifest/);
   });
 
+  it('refuses pack files outside the pack folder: "..", absolute paths and symlinks', async () => {
+    const dir = await packCopy('escape');
+    const outside = path.join(scratch, 'outside-dit.onnx');
+    await cp(path.join(dir, 'dit.onnx'), outside);
+    const good = await readFile(path.join(dir, 'manifest.json'), 'utf8');
+    await editManifest(dir, (m) => (m.components.dit.file = '../outside-dit.onnx'));
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/\.\.\/outside-dit\.onnx is not inside the pack folder/);
+    await writeFile(path.join(dir, 'manifest.json'), good);
+    await editManifest(dir, (m) => (m.components.dit.file = outside));
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/outside-dit\.onnx is not inside the pack folder/);
+    await writeFile(path.join(dir, 'manifest.json'), good);
+    await unlink(path.join(dir, 'dit.onnx'));
+    await symlink(outside, path.join(dir, 'dit.onnx'));
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(PackSourceError);
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/dit\.onnx leads outside the pack folder/);
+  });
+
+  it('follows a symlinked pack folder and symlinks that stay inside it', async () => {
+    const dir = await packCopy('linked');
+    await cp(path.join(dir, 'dit.onnx'), path.join(dir, 'dit-real.onnx'));
+    await unlink(path.join(dir, 'dit.onnx'));
+    await symlink('dit-real.onnx', path.join(dir, 'dit.onnx'));
+    const link = path.join(scratch, 'linked-folder');
+    await symlink(dir, link);
+    const pack = await loadPack(directoryPackSource(link), cpuOnly);
+    expect(pack.manifest.id).toBe('foley-test');
+    await pack.dispose();
+  });
+
+  it('refuses a file of the wrong size from its size on disk, before reading it', async () => {
+    // Sparse 3 GiB files: no disk space used, and more than Node can read into one buffer (2 GiB), so only a
+    // size check made before reading can name the real problem.
+    const dir = await packCopy('huge');
+    await truncate(path.join(dir, 'dit.onnx'), 3 * 2 ** 30);
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/dit\.onnx is 3221225472 bytes but the manifest says \d+/);
+    await truncate(path.join(dir, 'manifest.json'), 3 * 2 ** 30);
+    await expect(loadPack(directoryPackSource(dir), cpuOnly)).rejects.toThrow(/manifest\.json is 3221225472 bytes; a pack manifest is at most \d+ bytes/);
+  });
+
   it('falls back to the next backend when one cannot be created', async () => {
     const pack = await loadPack(directoryPackSource(PACK_DIR), {
       backends: ['webgpu', 'cpu'],
@@ -163,5 +202,74 @@ describe('loadPack over HTTP with a cache', { timeout: 60_000 }, () => {
     const offline = await loadPack(httpPackSource(baseUrl, cache), cpuOnly);
     expect(offline.manifest.id).toBe('foley-test');
     await offline.dispose();
+  });
+});
+
+/** Serves a folder at /pack/ on its own port (its own origin); `oversized` names files streamed far past their size. */
+async function serveFolder(dir: string, oversized: { name: string; sentBytes: number } | null = null): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    const name = (req.url ?? '').replace(/^\/pack\//, '');
+    if (oversized && name === oversized.name) {
+      // 96 MiB written with back-pressure: only what the client reads leaves the server.
+      const chunk = new Uint8Array(1 << 20);
+      res.writeHead(200);
+      for (let i = 0; i < 96 && !res.destroyed; i++) {
+        oversized.sentBytes += chunk.byteLength;
+        if (!res.write(chunk)) await new Promise((resolve) => (res.once('drain', resolve), res.once('close', resolve)));
+      }
+      res.end();
+      return;
+    }
+    try {
+      const body = await readFile(path.join(dir, name));
+      res.writeHead(200, { 'content-length': body.byteLength }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/pack/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('pack files over HTTP stay inside the pack URL', { timeout: 60_000 }, () => {
+  it('refuses a manifest file on another origin', async () => {
+    const other = await serveFolder(PACK_DIR);
+    const dir = await packCopy('remote');
+    await editManifest(dir, (m) => (m.components.dit.file = `${other.url}dit.onnx`));
+    const local = await serveFolder(dir);
+    try {
+      await expect(loadPack(httpPackSource(local.url), cpuOnly)).rejects.toThrow(/http:\/\/127\.0\.0\.1:\d+\/pack\/dit\.onnx is not inside the pack folder/);
+    } finally {
+      await Promise.all([other.close(), local.close()]);
+    }
+  });
+
+  it('refuses names that climb out of the pack URL, before any request', async () => {
+    let requests = 0;
+    const source = httpPackSource('http://127.0.0.1:9/models/foley-test/');
+    const read = (name: string) => source.read({ name }).finally(() => requests++);
+    for (const name of ['../foley-tiny/dit.onnx', '%2e%2e/x.onnx', '//example.com/x.onnx', 'a/../../x.onnx', 'C:\\x.onnx']) {
+      await expect(read(name)).rejects.toThrow(/is not inside the pack folder/);
+    }
+    expect(requests).toBe(5);
+  });
+
+  it('stops downloading a file as soon as it outgrows its manifest size', async () => {
+    const oversized = { name: 'dit.onnx', sentBytes: 0 };
+    const server = await serveFolder(PACK_DIR, oversized);
+    try {
+      const entry = { file: 'dit.onnx', bytes: 1 << 20, sha256: '0'.repeat(64) };
+      await expect(readVerified(httpPackSource(server.url), entry)).rejects.toThrow(/dit\.onnx is larger than the 1048576 bytes the manifest says/);
+      expect(oversized.sentBytes).toBeLessThan(32 << 20);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -4,15 +4,13 @@
  */
 
 import { COMPONENT_NAMES, ManifestError, parseManifest, type ComponentName, type ComponentSpec, type PackManifest, type TensorSpec } from './manifest';
-import type { PackSource } from './pack-source';
+import { PackIntegrityError, sizeMismatchError, type PackFile, type PackSource } from './pack-source';
 import type { Backend, Progress } from './protocol';
 import type { EngineSession, OrtAdapter, ValueMetadata } from './session';
 
 export const MANIFEST_FILE = 'manifest.json';
 
-export class PackIntegrityError extends Error {
-  override name = 'PackIntegrityError';
-}
+export { PackIntegrityError } from './pack-source';
 
 export interface LoadedPack {
   manifest: PackManifest;
@@ -36,8 +34,11 @@ const GPU_OUTPUTS: Partial<Record<ComponentName, (spec: ComponentSpec) => string
   sampler_step: (spec) => spec.outputs.map((o) => o.name),
 };
 
+/** A manifest is a few kilobytes; the bound keeps a damaged or hostile one from costing more than that. */
+const MAX_MANIFEST_BYTES = 1 << 20;
+
 export async function loadManifest(source: PackSource, signal?: AbortSignal): Promise<PackManifest> {
-  const bytes = await source.read({ name: MANIFEST_FILE, signal });
+  const { bytes } = await source.read({ name: MANIFEST_FILE, maxBytes: MAX_MANIFEST_BYTES, signal });
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
@@ -47,38 +48,30 @@ export async function loadManifest(source: PackSource, signal?: AbortSignal): Pr
   return parseManifest(json);
 }
 
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** Refuses bytes whose size or sha256 differ from the manifest, naming the file. */
-export async function verifyFile(name: string, bytes: Uint8Array, expected: { bytes: number; sha256: string }): Promise<void> {
-  if (bytes.byteLength !== expected.bytes) {
-    throw new PackIntegrityError(`${name} is ${bytes.byteLength} bytes but the manifest says ${expected.bytes}; the pack is corrupted or incomplete`);
-  }
-  const actual = await sha256Hex(bytes);
-  if (actual !== expected.sha256) {
-    throw new PackIntegrityError(`${name} has sha256 ${actual} but the manifest says ${expected.sha256}; the pack is corrupted`);
+/** Refuses a file whose size or sha256 differ from the manifest, naming it. */
+export function verifyFile(name: string, file: PackFile, expected: { bytes: number; sha256: string }): void {
+  if (file.bytes.byteLength !== expected.bytes) throw sizeMismatchError(name, file.bytes.byteLength, expected.bytes);
+  if (file.sha256 !== expected.sha256) {
+    throw new PackIntegrityError(`${name} has sha256 ${file.sha256} but the manifest says ${expected.sha256}; the pack is corrupted`);
   }
 }
 
-/** Reads and verifies one file named by the manifest. */
+/** Reads and verifies one file named by the manifest; the source refuses it early when it is too large. */
 export async function readVerified(
   source: PackSource,
   entry: { file: string; bytes: number; sha256: string },
   onProgress?: (progress: Progress) => void,
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
-  const bytes = await source.read({
+  const file = await source.read({
     name: entry.file,
     bytes: entry.bytes,
     sha256: entry.sha256,
     signal,
     onProgress: (loadedBytes, totalBytes) => onProgress?.({ stage: 'download', file: entry.file, loadedBytes, totalBytes }),
   });
-  await verifyFile(entry.file, bytes, entry);
-  return bytes;
+  verifyFile(entry.file, file, entry);
+  return file.bytes;
 }
 
 /** The first way a graph value differs from its manifest spec (dtype, rank, a fixed dimension), or null. */
