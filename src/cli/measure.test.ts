@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -143,5 +143,74 @@ describe('foley measure output', () => {
     expect(stderr).toMatch(reason);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).not.toMatch(/\s+at\s/);
+  });
+});
+
+describe('foley measure refuses garbage instead of measuring it (issue 11)', () => {
+  const tone = (frames: number, amplitude: number): Float32Array => Float32Array.from({ length: frames }, (_, i) => amplitude * Math.sin((2 * Math.PI * 997 * i) / 48000));
+
+  it('refuses NaN and infinite samples, naming how many (ffmpeg says peak inf; zeroing them gave −16.3 LUFS)', async () => {
+    const left = tone(48000 * 4, 0.5);
+    const right = tone(48000 * 4, 0.5);
+    left[1000] = Number.NaN;
+    right[2000] = Number.POSITIVE_INFINITY;
+    right[3000] = Number.NEGATIVE_INFINITY;
+    const { code, stdout, stderr } = await measure([writeWav('nan.wav', 48000, [left, right]), '--json']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^foley measure: .*nan\.wav: 3 samples are not a number \(NaN or infinite\)/);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses an all-NaN file instead of reporting it like silence', async () => {
+    const nan = new Float32Array(48000).fill(Number.NaN);
+    const { code, stderr } = await measure([writeWav('all-nan.wav', 48000, [nan, nan]), '--json']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/96000 samples are not a number/);
+  });
+
+  it('flags absurd levels (3e38-valued floats read +772.7 LUFS) with a warning line', async () => {
+    const huge = tone(48000 * 2, 3e38);
+    const { code, stdout, stderr } = await measure([writeWav('huge.wav', 48000, [huge]), '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).integrated).toBeGreaterThan(700);
+    expect(stderr).toMatch(/^foley measure: warning: .*huge\.wav peaks at \+\d+\.\d dBTP, far above full scale/);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    const normal = await measure([writeWav('loud.wav', 48000, [tone(48000 * 2, 4)]), '--json']);
+    expect(normal.stderr).toBe('');
+  });
+
+  it('explains more than 8 channels in plain words (no "pass channelLayout")', async () => {
+    const { code, stderr } = await measure([writeWav('nine.wav', 48000, Array.from({ length: 9 }, () => tone(4800, 0.1))), '--json']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/has 9 channels; loudness can be measured for 1–8/);
+    expect(stderr).not.toMatch(/channelLayout/);
+  });
+});
+
+describe('foley measure --curve never overwrites the input (issue 11)', () => {
+  it.each([
+    ['the same path', (input: string) => input],
+    ['a symlink to it', (input: string) => (symlinkSync(input, `${input}.link.json`), `${input}.link.json`)],
+    ['a hard link to it', (input: string) => (linkSync(input, `${input}.hard.json`), `${input}.hard.json`)],
+  ])('refuses --curve onto %s and leaves the audio untouched', async (_name, target) => {
+    const input = writeWav(`victim-${_name.replace(/\W/g, '')}.wav`, 48000, [new Float32Array(48000).fill(0.25)]);
+    const before = readFileSync(input);
+    const { code, stdout, stderr } = await measure([input, '--curve', target(input)]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/refusing to write --curve .*: it is the file being measured/);
+    expect(readFileSync(input).equals(before)).toBe(true);
+  });
+
+  it('replaces an existing curve file whole and leaves no temporary file behind', async () => {
+    const sub = mkdtempSync(path.join(dir, 'atomic-'));
+    const input = path.join(sub, 'in.wav');
+    writeFileSync(input, encodeWav({ sampleRate: 48000, channels: [new Float32Array(48000).fill(0.25)] }, 'float32'));
+    const curveFile = path.join(sub, 'curve.json');
+    writeFileSync(curveFile, 'old');
+    expect((await measure([input, '--curve', curveFile])).code).toBe(0);
+    expect(JSON.parse(readFileSync(curveFile, 'utf8')).channels).toHaveLength(1);
+    expect(readdirSync(sub).sort()).toEqual(['curve.json', 'in.wav']);
   });
 });

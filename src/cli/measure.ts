@@ -14,14 +14,16 @@
  */
 
 import { openAsBlob } from 'node:fs';
-import { open, readFile, stat, writeFile } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { curveToJson, momentaryLoudnessCurve } from '../dsp/loudness-curve';
-import { measureLoudness, type LoudnessMeasurement } from '../dsp/loudness-meter';
+import { DEFAULT_CHANNEL_LAYOUTS, finishMeasurement, LoudnessMeter, type LoudnessMeasurement } from '../dsp/loudness-meter';
 import { installNodeWebCodecs } from '../media/node-webcodecs';
 import { openVideo } from '../media/video-source';
-import { decodeWav, type PlanarAudio } from '../media/wav';
+import { type PlanarAudio } from '../media/wav';
+import { WavFileReader } from '../media/wav-file';
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
+import { refuseOverwritingInputs, writeFileAtomic } from './output-file';
 
 export const MEASURE_OPTIONS: OptionSpec[] = [
   { name: 'json', kind: 'flag', description: 'print one JSON object (−∞ as null) instead of the table' },
@@ -42,8 +44,15 @@ const processOutput: MeasureOutput = {
   stderr: (text) => process.stderr.write(text),
 };
 
-/** Reads a WAV (recognised by its RIFF/WAVE header, whatever the extension) or the audio track of a media file. */
-export async function readAudioFile(file: string): Promise<PlanarAudio> {
+/** Frames per read when metering a WAV: 2^16 (1.4 s at 48 kHz, 512 KB of stereo float) keeps memory flat. */
+const BLOCK_FRAMES = 65536;
+/** A true peak above +20 dBTP (10× full scale) is no plausible recording: flagged as a likely wrong format or gain. */
+const ABSURD_TRUE_PEAK_DBTP = 20;
+
+type InputKind = 'wav' | 'media';
+
+/** Checks the file exists and is not empty, and tells a WAV (by its RIFF/WAVE header, whatever the extension) from media. */
+async function inputKind(file: string): Promise<InputKind> {
   const info = await stat(file).catch(() => null);
   if (!info) throw new Error(`${file}: no such file`);
   if (!info.isFile()) throw new Error(`${file}: not a regular file`);
@@ -55,9 +64,11 @@ export async function readAudioFile(file: string): Promise<PlanarAudio> {
   } finally {
     await handle.close();
   }
-  if (header.toString('latin1', 0, 4) === 'RIFF' && header.toString('latin1', 8, 12) === 'WAVE') {
-    return decodeWav(new Uint8Array(await readFile(file)));
-  }
+  return header.toString('latin1', 0, 4) === 'RIFF' && header.toString('latin1', 8, 12) === 'WAVE' ? 'wav' : 'media';
+}
+
+/** Reads the audio track of a media file (whole: container audio is compressed, hence small). */
+async function readMediaAudio(file: string): Promise<PlanarAudio> {
   installNodeWebCodecs();
   const source = await openVideo(await openAsBlob(file)).catch((error: unknown) => {
     throw new Error(`${file}: not a WAV file, and not a media file with audio (${oneLine(error)})`);
@@ -69,6 +80,65 @@ export async function readAudioFile(file: string): Promise<PlanarAudio> {
   } finally {
     source.close();
   }
+}
+
+/** Reads a WAV or the audio track of a media file, whole. */
+export async function readAudioFile(file: string): Promise<PlanarAudio> {
+  if ((await inputKind(file)) === 'media') return readMediaAudio(file);
+  const reader = await WavFileReader.open(file);
+  try {
+    const block = await reader.read(0, reader.layout.frames);
+    return { sampleRate: reader.layout.sampleRate, channels: block.channels };
+  } finally {
+    await reader.close();
+  }
+}
+
+interface Metered {
+  measurement: LoudnessMeasurement;
+  durationSec: number;
+  /** Samples that were NaN or ±Infinity. */
+  nonFinite: number;
+}
+
+function newMeter(file: string, sampleRate: number, channelCount: number): LoudnessMeter {
+  if (!DEFAULT_CHANNEL_LAYOUTS[channelCount]) {
+    throw new Error(`${file} has ${channelCount} channels; loudness can be measured for 1–8 (BS.1770 weighs each channel by its loudspeaker position, known only up to 7.1)`);
+  }
+  return new LoudnessMeter({ sampleRate, channelCount });
+}
+
+/** Meters a WAV block by block: memory stays at one block whatever the file's length. */
+async function meterWav(file: string): Promise<Metered> {
+  const reader = await WavFileReader.open(file);
+  try {
+    const { frames, sampleRate, channelCount } = reader.layout;
+    const meter = newMeter(file, sampleRate, channelCount);
+    let nonFinite = 0;
+    for (let start = 0; start < frames; start += BLOCK_FRAMES) {
+      const block = await reader.read(start, BLOCK_FRAMES);
+      nonFinite += block.nonFinite;
+      meter.addFrames(block.channels);
+    }
+    return { measurement: frames > 0 ? finishMeasurement(meter) : silentMeasurement(sampleRate, channelCount), durationSec: frames / sampleRate, nonFinite };
+  } finally {
+    await reader.close();
+  }
+}
+
+function meterAudio(file: string, audio: PlanarAudio): Metered {
+  const frames = Math.min(...audio.channels.map((c) => c.length));
+  const meter = newMeter(file, audio.sampleRate, audio.channels.length);
+  let nonFinite = 0;
+  for (const channel of audio.channels) for (let i = 0; i < frames; i++) if (channel[i]! - channel[i]! !== 0) nonFinite++;
+  meter.addFrames(audio.channels.map((c) => c.subarray(0, frames)));
+  const measurement = frames > 0 ? finishMeasurement(meter) : silentMeasurement(audio.sampleRate, audio.channels.length);
+  return { measurement, durationSec: frames / audio.sampleRate, nonFinite };
+}
+
+/** What a file with no samples measures: −∞ everywhere. */
+function silentMeasurement(sampleRate: number, channels: number): LoudnessMeasurement {
+  return { integrated: -Infinity, lra: -Infinity, momentaryMax: -Infinity, shortTermMax: -Infinity, truePeak: -Infinity, sampleRate, channels };
 }
 
 /** The --json contract: the measurement with −∞ (and any non-finite value) as null. */
@@ -114,14 +184,23 @@ export async function runMeasure(args: string[], output: MeasureOutput = process
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError(`expected one input file, got ${positionals.length}; usage: ${MEASURE_USAGE}`);
-    const file = positionals[0];
-    const audio = await readAudioFile(file);
-    const measurement = measureLoudness(audio.channels, audio.sampleRate);
-    if (typeof values.curve === 'string') {
-      const curve = momentaryLoudnessCurve(audio.channels, audio.sampleRate);
-      await writeFile(values.curve, `${JSON.stringify(curveToJson(curve))}\n`);
+    const file = positionals[0]!;
+    const curveFile = typeof values.curve === 'string' ? values.curve : null;
+    if (curveFile) await refuseOverwritingInputs('--curve', curveFile, [{ role: 'the file being measured', file }]);
+    const kind = await inputKind(file);
+    // Without --curve a WAV is metered in blocks; the curve (src/dsp/loudness-curve.ts) needs the whole signal.
+    const audio = kind === 'media' || curveFile ? await readAudioFile(file) : null;
+    const { measurement, durationSec, nonFinite } = audio ? meterAudio(file, audio) : await meterWav(file);
+    if (nonFinite > 0) {
+      throw new Error(`${file}: ${nonFinite} sample${nonFinite === 1 ? ' is' : 's are'} not a number (NaN or infinite): the file is damaged or not audio; nothing measured`);
     }
-    const durationSec = (audio.channels[0]?.length ?? 0) / audio.sampleRate;
+    if (measurement.truePeak > ABSURD_TRUE_PEAK_DBTP) {
+      output.stderr(`foley measure: warning: ${file} peaks at +${measurement.truePeak.toFixed(1)} dBTP, far above full scale: probably not audio at its real level (wrong sample format or gain?)\n`);
+    }
+    if (curveFile && audio) {
+      const curve = momentaryLoudnessCurve(audio.channels, audio.sampleRate);
+      await writeFileAtomic(curveFile, `${JSON.stringify(curveToJson(curve))}\n`);
+    }
     output.stdout(values.json ? `${JSON.stringify(measurementJson(measurement))}\n` : formatTable(file, measurement, durationSec));
     return 0;
   } catch (error) {

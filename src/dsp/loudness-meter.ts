@@ -369,17 +369,25 @@ export function measureLoudness(
   if (channels.length === 0 || length === 0) return { ...undefinedResult, sampleRate, channels: channels.length };
   const meter = new LoudnessMeter({ sampleRate, channelCount: channels.length, channelLayout: options.channelLayout });
   meter.addFrames(channels.map((c) => c.subarray(0, length)));
+  return finishMeasurement(meter);
+}
+
+/**
+ * The whole-file measures of a meter fed the entire programme (in blocks of any size): reads them, then feeds the
+ * LRA end padding. The meter is spent afterwards. Needs MeterMode.all.
+ */
+export function finishMeasurement(meter: LoudnessMeter): LoudnessMeasurement {
   const result: LoudnessMeasurement = {
     integrated: meter.integratedLufs(),
     lra: -Infinity,
     momentaryMax: meter.momentaryMaxLufs(),
     shortTermMax: meter.shortTermMaxLufs(),
     truePeak: meter.truePeakDbtp(),
-    sampleRate,
-    channels: channels.length,
+    sampleRate: meter.sampleRate,
+    channels: meter.channelCount,
   };
-  const padding = new Float32Array(Math.ceil(LRA_END_PADDING_SEC * sampleRate));
-  meter.addFrames(channels.map(() => padding));
+  const padding = new Float32Array(Math.ceil(LRA_END_PADDING_SEC * meter.sampleRate));
+  meter.addFrames(Array.from({ length: meter.channelCount }, () => padding));
   result.lra = meter.loudnessRange().lraLu;
   return result;
 }
