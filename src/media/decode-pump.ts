@@ -14,6 +14,11 @@ const MAX_DECODE_QUEUE = 4;
 /** Decoded outputs waiting for the consumer before feeding pauses: a handful of frames, well under a second. */
 const MAX_HELD_OUTPUTS = 4;
 const DEFAULT_STALL_TIMEOUT_SEC = 30;
+/**
+ * How long a decode() that threw waits for the decoder's error callback: a native decoder that fails closes itself
+ * first and reports why on a later task, and "Cannot decode with a closed codec" must not replace that reason.
+ */
+const ERROR_REPORT_GRACE_SEC = 2;
 
 interface Closable {
   close(): void;
@@ -57,7 +62,8 @@ export async function* pumpDecoder<D extends DecoderLike, Out extends Closable, 
       else outputs.push(value as Out);
       notify();
     },
-    (e) => { failure = new MediaError('decode-failed', `The ${o.label} stream could not be decoded: ${e.message}`); notify(); },
+    // The first error is the real one; later ones (a flush or decode on the now closed codec) only echo it.
+    (e) => { failure ??= decodeFailed(o.label, e); notify(); },
   );
   decoder.ondequeue = notify;
   o.signal?.addEventListener('abort', notify);
@@ -73,9 +79,17 @@ export async function* pumpDecoder<D extends DecoderLike, Out extends Closable, 
       if (!flushing && decoder.decodeQueueSize < MAX_DECODE_QUEUE && outputs.length < MAX_HELD_OUTPUTS) {
         const r = await packets.next();
         if (r.done) {
-          flushing = decoder.flush().then(() => { flushed = true; notify(); }, (e: Error) => { failure ??= e; notify(); });
+          flushing = decoder.flush().then(() => { flushed = true; notify(); }, (e: unknown) => { failure ??= decodeFailed(o.label, e); notify(); });
         } else {
-          o.decode(decoder, o.toChunk(r.value));
+          try {
+            o.decode(decoder, o.toChunk(r.value));
+          } catch (e) {
+            const deadline = Date.now() + ERROR_REPORT_GRACE_SEC * 1000;
+            while (!failure && Date.now() < deadline) {
+              await waitForProgress((w) => { wake = w; }, ERROR_REPORT_GRACE_SEC, o.label).catch(() => undefined);
+            }
+            throw failure ?? decodeFailed(o.label, e);
+          }
         }
         continue;
       }
@@ -94,6 +108,11 @@ export async function* pumpDecoder<D extends DecoderLike, Out extends Closable, 
     for (const value of outputs) value.close();
     await packets.return?.();
   }
+}
+
+function decodeFailed(label: string, e: unknown): MediaError {
+  const reason = e instanceof Error ? e.message : String(e);
+  return new MediaError('decode-failed', `The ${label} stream could not be decoded: ${reason}`);
 }
 
 function waitForProgress(setWake: (w: (() => void) | null) => void, timeoutSec: number, label: string): Promise<void> {

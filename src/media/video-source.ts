@@ -22,6 +22,7 @@ import type { SampledFrame, SampleFramesOptions } from './frame-sampler';
 import { MediaError } from './media-error';
 import { openWithMediabunny } from './mediabunny-demuxer';
 import { openMp4 } from './mp4-demuxer';
+import { withFourByteNalLengths } from './nal-length';
 import { makeThumbnails } from './thumbnails';
 import { ensureVideoSupported } from './video-decode';
 
@@ -104,12 +105,13 @@ class DemuxedVideoSource implements VideoSource {
 
 /** Opens a video Blob (a File in the browser, `fs.openAsBlob(path)` in Node); throws MediaError on bad input. */
 export async function openVideo(input: Blob): Promise<VideoSource> {
-  const demuxer = await openDemuxer(input);
+  const opened = await openDemuxer(input);
   try {
+    const demuxer = withFourByteNalLengths(opened);
     await ensureVideoSupported(demuxer.video);
+    return new DemuxedVideoSource(demuxer);
   } catch (e) {
-    demuxer.close();
+    opened.close();
     throw e;
   }
-  return new DemuxedVideoSource(demuxer);
 }

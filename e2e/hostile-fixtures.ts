@@ -1,0 +1,164 @@
+/**
+ * Hostile and unusual media made at test time by byte surgery on ffmpeg-made files (see fixtures.ts), so no binary
+ * is committed. Each helper reads a good file and writes a changed copy; the changes follow ISO 14496-12 (MP4 boxes),
+ * ISO 14496-15 (avcC) and RFC 8794 (EBML) so the result is exactly the oddity named, nothing else.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+
+interface BoxAt {
+  type: string;
+  start: number;
+  /** First byte after the header (size + type, + 8 for a 64-bit size). */
+  payload: number;
+  end: number;
+}
+
+const CONTAINER_BOXES = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'dinf']);
+
+function u32(bytes: Uint8Array, at: number): number {
+  return new DataView(bytes.buffer, bytes.byteOffset).getUint32(at);
+}
+
+function setU32(bytes: Uint8Array, at: number, value: number): void {
+  new DataView(bytes.buffer, bytes.byteOffset).setUint32(at, value);
+}
+
+/** Boxes between `start` and `end`, descending into the containers on the way to the sample tables. */
+function walkBoxes(bytes: Uint8Array, start = 0, end = bytes.length): BoxAt[] {
+  const out: BoxAt[] = [];
+  let at = start;
+  while (at + 8 <= end) {
+    const size = u32(bytes, at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    const box = { type, start: at, payload: at + 8, end: size === 0 ? end : at + size };
+    out.push(box);
+    if (CONTAINER_BOXES.has(type)) out.push(...walkBoxes(bytes, box.payload, box.end));
+    at = box.end;
+  }
+  return out;
+}
+
+function theBox(bytes: Uint8Array, type: string): BoxAt {
+  const found = walkBoxes(bytes).filter((b) => b.type === type);
+  if (found.length !== 1) throw new Error(`expected one ${type} box, found ${found.length} (use a video-only, non-fragmented MP4)`);
+  return found[0]!;
+}
+
+function indexOfAscii(bytes: Uint8Array, text: string, from: number): number {
+  const codes = [...text].map((c) => c.charCodeAt(0));
+  for (let i = from; i + codes.length <= bytes.length; i++) if (codes.every((c, k) => bytes[i + k] === c)) return i;
+  throw new Error(`no ${text} box`);
+}
+
+/**
+ * Rewrites an H.264 MP4 (video only, mdat before moov: ffmpeg's default) from 4-byte to 2-byte NAL unit length
+ * prefixes, as older phones and cameras write them: every prefix shrinks, the avcC lengthSizeMinusOne becomes 1,
+ * and stsz, stco and the mdat size follow.
+ */
+export async function withTwoByteNalLengths(source: string, target: string): Promise<string> {
+  const bytes = new Uint8Array(await readFile(source));
+  const mdat = theBox(bytes, 'mdat');
+  const stsz = theBox(bytes, 'stsz');
+  const stco = theBox(bytes, 'stco');
+  if (mdat.start > stsz.start) throw new Error('withTwoByteNalLengths needs the moov after the mdat');
+  const avcC = indexOfAscii(bytes, 'avcC', theBox(bytes, 'stsd').payload);
+  // avcC payload (ISO 14496-15 §5.3.3.1): version, profile, compatibility, level, then 0b111111xx lengthSizeMinusOne.
+  bytes[avcC + 4 + 4] = 0xfc | 1;
+  const sampleCount = u32(bytes, stsz.payload + 8);
+  if (u32(bytes, stsz.payload + 4) !== 0) throw new Error('constant sample size is not expected for H.264');
+  const out: number[] = [];
+  /** Old sample start → new sample start, to move the chunk offsets. */
+  const moved = new Map<number, number>();
+  let read = mdat.payload;
+  for (let i = 0; i < sampleCount; i++) {
+    const sizeAt = stsz.payload + 12 + 4 * i;
+    const sampleEnd = read + u32(bytes, sizeAt);
+    moved.set(read, mdat.payload + out.length);
+    const before = out.length;
+    while (read < sampleEnd) {
+      const nalBytes = u32(bytes, read);
+      if (nalBytes > 0xffff) throw new Error(`NAL unit of ${nalBytes} bytes does not fit a 2-byte length`);
+      out.push(nalBytes >> 8, nalBytes & 0xff, ...bytes.subarray(read + 4, read + 4 + nalBytes));
+      read += 4 + nalBytes;
+    }
+    setU32(bytes, sizeAt, out.length - before);
+  }
+  for (let i = 0; i < u32(bytes, stco.payload + 4); i++) {
+    const at = stco.payload + 8 + 4 * i;
+    setU32(bytes, at, moved.get(u32(bytes, at)) ?? u32(bytes, at));
+  }
+  const newMdat = new Uint8Array(8 + out.length);
+  newMdat.set(bytes.subarray(mdat.start, mdat.payload));
+  setU32(newMdat, 0, newMdat.length);
+  newMdat.set(out, 8);
+  const result = new Uint8Array(bytes.length - (mdat.end - mdat.start) + newMdat.length);
+  result.set(bytes.subarray(0, mdat.start));
+  result.set(newMdat, mdat.start);
+  result.set(bytes.subarray(mdat.end), mdat.start + newMdat.length);
+  await writeFile(target, result);
+  return target;
+}
+
+/** Sets the size of the file's last top-level box to 0, "extends to the end of the file" (ISO 14496-12 §4.2). */
+export async function withOpenEndedLastBox(source: string, target: string): Promise<{ path: string; type: string }> {
+  const bytes = new Uint8Array(await readFile(source));
+  let last: BoxAt | null = null;
+  for (const box of walkBoxes(bytes)) if (box.end === bytes.length && (!last || box.start < last.start)) last = box;
+  if (!last) throw new Error('no top-level box ends at the end of the file');
+  setU32(bytes, last.start, 0);
+  await writeFile(target, bytes);
+  return { path: target, type: last.type };
+}
+
+/**
+ * Makes the header (mvhd, tkhd, mdhd) declare `durationSec` while the sample table keeps its frames, as a
+ * damaged or hand-edited file may: a few frames claiming to last an hour.
+ */
+export async function withDeclaredDuration(source: string, target: string, durationSec: number): Promise<string> {
+  const bytes = new Uint8Array(await readFile(source));
+  // Version-0 layouts (§8.2.2, §8.3.2, §8.4.2): mvhd/mdhd timescale at +12, duration at +16; tkhd duration at +20.
+  for (const type of ['mvhd', 'mdhd']) {
+    const box = theBox(bytes, type);
+    if (bytes[box.payload] !== 0) throw new Error(`${type} version 1 is not handled`);
+    setU32(bytes, box.payload + 16, Math.round(u32(bytes, box.payload + 12) * durationSec));
+  }
+  const tkhd = theBox(bytes, 'tkhd');
+  setU32(bytes, tkhd.payload + 20, u32(bytes, theBox(bytes, 'mvhd').payload + 16));
+  await writeFile(target, bytes);
+  return target;
+}
+
+/** Reads an EBML variable-size integer (RFC 8794 §4): its length in bytes and its value with the marker bit cleared. */
+function ebmlVint(bytes: Uint8Array, at: number): { length: number; value: number } {
+  const first = bytes[at]!;
+  const length = Math.clz32(first) - 23;
+  let value = first & (0xff >> length);
+  for (let i = 1; i < length; i++) value = value * 256 + bytes[at + i]!;
+  return { length, value };
+}
+
+/** Deterministic bytes (a 32-bit LCG), so a failing case can be reproduced exactly. */
+export function pseudoRandomBytes(count: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(count);
+  let state = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state >>> 24;
+  }
+  return out;
+}
+
+/** Keeps a WebM's EBML header and Segment header, then `junkBytes` of pseudo-random bytes where the Segment's content was. */
+export async function webmWithJunkAfterHeader(source: string, target: string, junkBytes = 64): Promise<string> {
+  const bytes = new Uint8Array(await readFile(source));
+  if (u32(bytes, 0) !== 0x1a45dfa3) throw new Error('not an EBML file');
+  const header = ebmlVint(bytes, 4);
+  const segment = 4 + header.length + header.value;
+  if (u32(bytes, segment) !== 0x18538067) throw new Error('no Segment after the EBML header');
+  const segmentPayload = segment + 4 + ebmlVint(bytes, segment + 4).length;
+  const out = new Uint8Array(segmentPayload + junkBytes);
+  out.set(bytes.subarray(0, segmentPayload));
+  out.set(pseudoRandomBytes(junkBytes), segmentPayload);
+  await writeFile(target, out);
+  return target;
+}
