@@ -18,8 +18,8 @@ import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { curveToJson, momentaryLoudnessCurve } from '../dsp/loudness-curve';
 import { DEFAULT_CHANNEL_LAYOUTS, finishMeasurement, LoudnessMeter, type LoudnessMeasurement } from '../dsp/loudness-meter';
+import { decodeAudioFile } from '../media/audio-file';
 import { installNodeWebCodecs } from '../media/node-webcodecs';
-import { openVideo } from '../media/video-source';
 import { type PlanarAudio } from '../media/wav';
 import { WavFileReader } from '../media/wav-file';
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
@@ -70,16 +70,10 @@ async function inputKind(file: string): Promise<InputKind> {
 /** Reads the audio track of a media file (whole: container audio is compressed, hence small). */
 async function readMediaAudio(file: string): Promise<PlanarAudio> {
   installNodeWebCodecs();
-  const source = await openVideo(await openAsBlob(file)).catch((error: unknown) => {
+  // decodeAudioFile also reads audio-only MP4/M4A/WebM, which openVideo refuses (issue 11 #8).
+  return decodeAudioFile(await openAsBlob(file)).catch((error: unknown) => {
     throw new Error(`${file}: not a WAV file, and not a media file with audio (${oneLine(error)})`);
   });
-  try {
-    const audio = await source.decodeAudio();
-    if (!audio) throw new Error(`${file}: has no audio track`);
-    return audio;
-  } finally {
-    source.close();
-  }
 }
 
 /** Reads a WAV or the audio track of a media file, whole. */

@@ -4,6 +4,7 @@
  * track that starts late is preceded by silence.
  */
 import { pumpDecoder } from './decode-pump';
+import { channelsFromAudioSpecificConfig } from './audio-specific-config';
 import type { DemuxedAudioTrack, Demuxer, EncodedPacket } from './demuxer';
 import { MediaError } from './media-error';
 
@@ -18,6 +19,22 @@ export async function isAudioSupported(track: DemuxedAudioTrack): Promise<boolea
   } catch {
     return false;
   }
+}
+
+/**
+ * The decoder configuration with the channel count the codec itself signals. MP4 writers (ffmpeg among them) put
+ * the template value 2 in an AAC sample entry's channelcount even for mono; the AudioSpecificConfig holds the
+ * real layout, and @napi-rs/webcodecs upmixes to whatever count it is configured with.
+ */
+export function decoderConfigFor(track: DemuxedAudioTrack): AudioDecoderConfig {
+  const { config } = track;
+  if (!config.codec.startsWith('mp4a.40') || !config.description) return config;
+  const description = config.description;
+  const bytes = ArrayBuffer.isView(description)
+    ? new Uint8Array(description.buffer, description.byteOffset, description.byteLength)
+    : new Uint8Array(description);
+  const numberOfChannels = channelsFromAudioSpecificConfig(bytes);
+  return numberOfChannels === null ? config : { ...config, numberOfChannels };
 }
 
 function toAudioChunk(p: EncodedPacket): EncodedAudioChunk {
@@ -54,10 +71,14 @@ function assemble(pieces: Piece[], channelCount: number, sampleRate: number): De
   return { sampleRate, channels };
 }
 
-export async function decodeAudioTrack(demuxer: Demuxer, signal?: AbortSignal): Promise<DecodedAudio | null> {
+/** What decoding needs from a demuxer: an audio-only reader (audio-file.ts) provides just this. */
+export type AudioTrackSource = Pick<Demuxer, 'audio' | 'audioPackets'>;
+
+export async function decodeAudioTrack(demuxer: AudioTrackSource, signal?: AbortSignal): Promise<DecodedAudio | null> {
   const track = demuxer.audio;
   if (!track) return null;
-  if (!(await isAudioSupported(track))) {
+  const config = decoderConfigFor(track);
+  if (!(await isAudioSupported({ ...track, config }))) {
     throw new MediaError('unsupported-codec', `The audio track uses the ${track.codec} codec, which this browser or system cannot decode.`);
   }
   const pieces: Piece[] = [];
@@ -66,7 +87,7 @@ export async function decodeAudioTrack(demuxer: Demuxer, signal?: AbortSignal): 
   const outputs = pumpDecoder<AudioDecoder, AudioData, EncodedAudioChunk>({
     createDecoder: (output, error) => {
       const decoder = new AudioDecoder({ output, error });
-      decoder.configure(track.config);
+      decoder.configure(config);
       return decoder;
     },
     decode: (decoder, chunk) => decoder.decode(chunk),
