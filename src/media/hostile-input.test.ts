@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeVideo } from '../../e2e/fixtures';
 import type { MakeVideoOptions } from '../../e2e/fixtures';
-import { withTwoByteNalLengths } from '../../e2e/hostile-fixtures';
+import { withDeclaredDuration, withOpenEndedLastBox, withTwoByteNalLengths } from '../../e2e/hostile-fixtures';
 import { sampleFrames } from './frame-sampler';
 import { openMp4 } from './mp4-demuxer';
 import { installNodeWebCodecs } from './node-webcodecs';
@@ -74,5 +74,37 @@ describe('H.264 with 2-byte NAL unit lengths (avcC lengthSizeMinusOne = 1)', () 
     expect(error.code).toBe('decode-failed');
     expect(error.message).not.toMatch(/closed codec/);
     expect(error.message).toMatch(/could not be decoded: .*Invalid data/);
+  }, SLOW_MS);
+});
+
+describe('MP4 headers that disagree with the frames', () => {
+  it('follows the 48 frames present, not a header that declares an hour', async () => {
+    const original = await clip('two-seconds.mp4', { durationSec: 2, fps: 24 });
+    const hour = await withDeclaredDuration(original, join(dir, 'declares-an-hour.mp4'), 3600);
+    const source = await openVideo(await openAsBlob(hour));
+    expect(source.info.durationSec).toBeCloseTo(2, 3);
+    source.close();
+    expect((await frames(hour, [8])).map((f) => f.frameIndex)).toEqual([...Array(16).keys()]);
+  }, SLOW_MS);
+
+  it.each([false, true])('opens a file whose last box has size 0, "to the end of the file" (faststart %s)', async (faststart) => {
+    const original = await clip(`open-ended-${faststart}.mp4`, { faststart });
+    const { path, type } = await withOpenEndedLastBox(original, join(dir, `open-ended-${faststart}-0.mp4`));
+    expect(type).toBe(faststart ? 'mdat' : 'moov');
+    const got = await frames(path, [8]);
+    const expected = await frames(original, [8]);
+    expect(got.length).toBe(8);
+    got.forEach((f, i) => expect(f.data).toEqual(expected[i]!.data));
+  }, SLOW_MS);
+});
+
+describe('a clip of a single frame', () => {
+  it('gives one sample per rate (the frame on screen at t = 0)', async () => {
+    const one = await clip('one-frame.mp4', { durationSec: 1 / 24, fps: 24 });
+    const source = await openVideo(await openAsBlob(one));
+    expect(source.info.durationSec).toBeCloseTo(1 / 24, 4);
+    source.close();
+    const got = await frames(one, [8, 24]);
+    expect(got.map((f) => [f.rateIndex, f.frameIndex])).toEqual([[0, 0], [1, 0]]);
   }, SLOW_MS);
 });

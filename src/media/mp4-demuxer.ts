@@ -22,8 +22,43 @@ interface IndexedTrack {
   offsetUs: number;
 }
 
+/** Top-level boxes looked at when searching for an open-ended one: real files have a handful; more is junk. */
+const MAX_TOP_LEVEL_BOXES = 1000;
+
+/**
+ * The start of a last top-level box of size 0 ("extends to the end of the file", ISO 14496-12 §4.2) other than mdat,
+ * which mp4box refuses ("Unlimited box size not supported"); null when there is none.
+ */
+async function openEndedBoxStart(blob: Blob): Promise<number | null> {
+  let position = 0;
+  for (let n = 0; n < MAX_TOP_LEVEL_BOXES && position + 8 <= blob.size; n++) {
+    const header = new DataView(await blob.slice(position, position + 16).arrayBuffer());
+    const size = header.getUint32(0);
+    const type = String.fromCharCode(header.getUint8(4), header.getUint8(5), header.getUint8(6), header.getUint8(7));
+    if (size === 0) return type === 'mdat' ? null : position;
+    const boxBytes = size === 1 && header.byteLength >= 16 ? Number(header.getBigUint64(8)) : size;
+    if (boxBytes < 8) return null;
+    position += boxBytes;
+  }
+  return null;
+}
+
+/** Writes the real size of the open-ended box at `boxStart` into the bytes of [position, …) that cover its size field. */
+function closeOpenEndedBox(bytes: ArrayBuffer, position: number, boxStart: number, fileSize: number): void {
+  const size = new Uint8Array(4);
+  new DataView(size.buffer).setUint32(0, fileSize - boxStart);
+  const view = new Uint8Array(bytes);
+  for (let k = 0; k < 4; k++) {
+    const at = boxStart + k - position;
+    if (at >= 0 && at < view.length) view[at] = size[k]!;
+  }
+}
+
 /** Streams the Blob through mp4box until the moov box is parsed. */
 async function readIndex(blob: Blob): Promise<{ file: ISOFile; movie: Movie }> {
+  const openEnded = await openEndedBoxStart(blob);
+  // A size past 32 bits would need a 64-bit header that does not fit in place; such a moov is not a real file.
+  const patchAt = openEnded !== null && blob.size - openEnded <= 0xffffffff ? openEnded : null;
   const file = createFile(false);
   let movie: Movie | null = null;
   let parseError: string | null = null;
@@ -33,6 +68,7 @@ async function readIndex(blob: Blob): Promise<{ file: ISOFile; movie: Movie }> {
   while (movie === null && parseError === null && position < blob.size) {
     const end = Math.min(blob.size, position + READ_CHUNK_BYTES);
     const bytes = await blob.slice(position, end).arrayBuffer();
+    if (patchAt !== null) closeOpenEndedBox(bytes, position, patchAt, blob.size);
     const next = file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(bytes, position), end === blob.size);
     // mp4box answers with the next file position it needs; after an mdat header that is the end of the mdat.
     position = typeof next === 'number' && next > position ? next : end;
@@ -63,9 +99,23 @@ function editOffsetUs(trak: TrakBox, timescale: number, movieTimescale: number):
   return Number.isFinite(firstCts) ? -(firstCts / timescale) * 1e6 : 0;
 }
 
+/**
+ * mp4box stretches the last sample to the duration the mdhd header declares, so a 2 s clip whose header claims an hour
+ * became an hour of one held frame (and an hour of work). The sample table's own last delta (stts) bounds it, as
+ * ffmpeg's stream duration does: the header may trim the last frame, never lengthen it.
+ */
+function boundLastSampleDuration(trak: TrakBox, samples: Sample[]): void {
+  const last = samples.at(-1);
+  const tableDelta = trak.mdia?.minf?.stbl?.stts?.sample_deltas?.at(-1);
+  if (!last || tableDelta === undefined) return;
+  last.duration = last.duration > 0 ? Math.min(last.duration, tableDelta) : tableDelta;
+}
+
 function indexTrack(file: ISOFile, track: Track, movie: Movie): IndexedTrack {
   const trak = file.getTrackById(track.id);
-  return { samples: trak.samples ?? [], timescale: track.timescale, offsetUs: editOffsetUs(trak, track.timescale, movie.timescale) };
+  const samples = trak.samples ?? [];
+  boundLastSampleDuration(trak, samples);
+  return { samples, timescale: track.timescale, offsetUs: editOffsetUs(trak, track.timescale, movie.timescale) };
 }
 
 function toPacket(s: Sample, t: IndexedTrack, data: Uint8Array): EncodedPacket {

@@ -18,11 +18,13 @@ function assign(rates: number[], durationSec: number, frameTimes: number[]): Map
 }
 
 describe('SampleSchedule', () => {
-  it('counts floor(durationSec·rate) frames per rate, t = k/r from 0, end exclusive', () => {
+  it('counts floor(durationSec·rate) frames per rate (at least one), t = k/r from 0, end exclusive', () => {
     expect(frameCountForRate(2, 8)).toBe(16);
     expect(frameCountForRate(2.0000000000000004, 24)).toBe(48);
     expect(frameCountForRate(1.99, 8)).toBe(15);
-    expect(frameCountForRate(0.05, 8)).toBe(0);
+    // A single 24 fps frame sampled at 8 fps: t = 0 is on screen, so one sample (the engine counts one too).
+    expect(frameCountForRate(1 / 24, 8)).toBe(1);
+    expect(frameCountForRate(0, 8)).toBe(0);
     expect(new SampleSchedule([8, 24], 2).totalFrames).toBe(64);
   });
 

@@ -1,9 +1,9 @@
 /**
  * Which decoded frame serves which sample time, decided while frames stream past in presentation order.
  *
- * For each rate r (frames per second) the sample times are t_k = k / r for k = 0 .. floor(durationSec·r) − 1
- * (start inclusive, end exclusive). Sample k gets the frame on screen at t_k: the last frame whose presentation
- * timestamp is ≤ t_k (within TOLERANCE_SEC, so a timestamp rounded to whole µs still counts as "at" t_k).
+ * For each rate r (frames per second) the sample times are t_k = k / r for k = 0 .. max(1, floor(durationSec·r)) − 1
+ * (start inclusive, end exclusive; at least t_0 for any clip with a duration). Sample k gets the frame on screen at
+ * t_k: the last frame whose presentation timestamp is ≤ t_k (within TOLERANCE_SEC, so a timestamp rounded to whole µs still counts as "at" t_k).
  * Sample times before the first frame get the first frame.
  */
 
@@ -16,9 +16,13 @@ export interface SampleTarget {
   timeSec: number;
 }
 
-/** Frames per rate: the count the engine relies on. */
+/**
+ * Frames per rate: the count the engine relies on (src/engine/sequence.ts), at least one for any clip with a
+ * duration, so a clip shorter than one sample interval (a single frame at 24 fps sampled at 8 fps) still gives one.
+ */
 export function frameCountForRate(durationSec: number, rate: number): number {
-  return Math.max(0, Math.floor(durationSec * rate + 1e-6));
+  if (!(durationSec > 0)) return 0;
+  return Math.max(1, Math.floor(durationSec * rate + 1e-6));
 }
 
 export class SampleSchedule {

@@ -5,7 +5,7 @@
  *
  * Contract: /work/media-api.md, extended compatibly:
  * - MediaErrorCode adds 'decode-failed': the decoder reported an error, or made no progress for 30 s (watchdog).
- * - sampleFrames: frame k of rate r is the frame on screen at t = k/r, for k = 0 .. floor(durationSec·r) − 1
+ * - sampleFrames: frame k of rate r is the frame on screen at t = k/r, for k = 0 .. max(1, floor(durationSec·r)) − 1
  *   (start inclusive, end exclusive); `durationSec` is the video track's presentation duration. Frames are
  *   yielded in time order across rates. A rate or size that is not positive throws RangeError.
  * - decodeAudio: sample 0 is at video time 0 (priming dropped, a late start padded with silence).
