@@ -7,15 +7,19 @@ import { isAbortError } from '../engine/flow-sampler';
 import { formatOptions, UsageError } from './args';
 import { GENERATE_OPTIONS, GENERATE_USAGE, runGenerateCommand } from './generate';
 import { MEASURE_USAGE, runMeasure } from './measure';
+import { runScore, SCORE_USAGE } from './score';
 
 const HELP = `foley — synchronized, loudness-controlled sound effects for silent videos (offline, on this machine)
 
 Usage:
   ${GENERATE_USAGE}
   ${MEASURE_USAGE}
+  ${SCORE_USAGE}
   foley --help
 
 \`foley measure\` reports the loudness of a file (EBU R128 / ITU-R BS.1770); see foley measure --help.
+\`foley score\` rates generated audio against the real recording at 16 kHz (onset F1, loudness-curve r, log-mel
+Fréchet distance, AV-Align with --video); see foley score --help.
 
 Generate options:
 ${formatOptions(GENERATE_OPTIONS)}
@@ -56,10 +60,12 @@ export async function main(argv: string[]): Promise<number> {
         return await runGenerate(rest);
       case 'measure':
         return await runMeasure(rest);
+      case 'score':
+        return await runScore(rest);
       case undefined:
-        throw new UsageError('no command given; valid: generate, measure (see foley --help)');
+        throw new UsageError('no command given; valid: generate, measure, score (see foley --help)');
       default:
-        throw new UsageError(`unknown command "${command}"; valid: generate, measure (see foley --help)`);
+        throw new UsageError(`unknown command "${command}"; valid: generate, measure, score (see foley --help)`);
     }
   } catch (error) {
     if (isAbortError(error)) {
