@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -139,5 +139,76 @@ describe('bad input: one line, non-zero exit', () => {
     await writeFile(curve, '{"rate": 6');
     expectOneLineFailure(await foley('generate', clip, '-o', out, '--pack', TEST_PACK, '--target-curve', curve), /--target-curve .*JSON/);
     expectOneLineFailure(await foley('generate', clip, '-o', path.join(scratch, 'no/such/dir/x.wav')), /its folder does not exist/);
+  });
+});
+
+describe('issue 11: hostile command lines and outputs', () => {
+  it('refuses a 40 KB --prompt with one line instead of crashing (onnxruntime-node segfaulted, exit 139)', async () => {
+    const out = path.join(scratch, 'long-prompt.wav');
+    const result = await foley('generate', clip, '-o', out, '--pack', TEST_PACK, '--steps', '1', '--prompt', 'footsteps gravel '.repeat(2500));
+    expectOneLineFailure(result, /--prompt is 42500 characters long; at most 1000 are accepted/);
+    expect(result.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses any command line over 16 KB, whatever carries it', async () => {
+    const result = await foley('generate', clip, '-o', path.join(scratch, 'x.wav'), '--pack', TEST_PACK, '--prompt', 'glass', '--', ...Array(20).fill('v'.repeat(1000)));
+    expectOneLineFailure(result, /the command line is \d+ bytes long; at most 16384 are accepted/);
+  });
+
+  it('refuses seeds outside 0..4294967295 (4294967296 used to equal seed 0)', async () => {
+    for (const seed of ['4294967296', '-1']) {
+      const result = await foley('generate', clip, '-o', path.join(scratch, 'x.wav'), '--pack', TEST_PACK, '--seed', seed);
+      expectOneLineFailure(result, /--seed must be from 0 to 4294967295/);
+      expect(result.code).toBe(2);
+    }
+  });
+
+  it('refuses target curves with one point or values outside −70..0 LUFS', async () => {
+    const curve = path.join(scratch, 'odd-curve.json');
+    const cases: [number[][], RegExp][] = [
+      [[[-20], [-20]], /--target-curve channel 0 has 1 point; a curve needs at least 2/],
+      [[Array(8).fill(-30), [...Array(7).fill(-30), 12]], /--target-curve channel 1 point 7 is 12 LUFS; values must lie from -70 to 0 LUFS/],
+      [[Array(8).fill(-95), Array(8).fill(-30)], /channel 0 point 0 is -95 LUFS/],
+    ];
+    for (const [channels, reason] of cases) {
+      await writeFile(curve, JSON.stringify({ rate: 6, windowSec: 0.4, unit: 'LUFS', channels }));
+      expectOneLineFailure(await foley('generate', clip, '-o', path.join(scratch, 'x.wav'), '--pack', TEST_PACK, '--steps', '1', '--target-curve', curve), reason);
+    }
+  });
+
+  it('never writes the output onto an input: same path, symlink, hard link, the reference or the curve', async () => {
+    const dir = await mkdtemp(path.join(scratch, 'inputs-'));
+    const video = path.join(dir, 'v.mp4');
+    await writeFile(video, await readFile(clip));
+    await symlink(video, path.join(dir, 'v-link.wav'));
+    await link(video, path.join(dir, 'v-hard.wav'));
+    const prompt = path.join(dir, 'ref.wav');
+    await writeFile(prompt, encodeWav({ sampleRate: 48000, channels: [Float32Array.from({ length: 48000 }, (_, i) => 0.3 * Math.sin(i / 7))] }, 'pcm16'));
+    const before = await readFile(video);
+    const promptBefore = await readFile(prompt);
+    for (const out of [video, path.join(dir, 'v-link.wav'), path.join(dir, 'v-hard.wav')]) {
+      expectOneLineFailure(await foley('generate', video, '-o', out, '--pack', TEST_PACK, '--steps', '1'), /refusing to write -o .*: it is the video/);
+    }
+    expectOneLineFailure(await foley('generate', video, '-o', prompt, '--pack', TEST_PACK, '--audio-prompt', prompt), /refusing to write -o .*ref\.wav: it is the --audio-prompt file/);
+    expect((await readFile(video)).equals(before)).toBe(true);
+    expect((await readFile(prompt)).equals(promptBefore)).toBe(true);
+    const measured = await foley('measure', prompt, '--curve', prompt);
+    expectOneLineFailure({ ...measured, stderr: measured.stderr.replace(/^foley measure: /, 'foley: ') }, /refusing to write --curve/);
+    expect((await readFile(prompt)).equals(promptBefore)).toBe(true);
+  });
+
+  it('uses a clipped reference (1.5 % of samples at full scale) with one warning line, and writes atomically', async () => {
+    const dir = await mkdtemp(path.join(scratch, 'clipped-'));
+    const prompt = path.join(dir, 'clipped.wav');
+    const samples = Float32Array.from({ length: 96000 }, (_, i) => (i % 66 === 0 ? (i % 132 === 0 ? 1 : -1) : 0.4 * Math.sin(i / 9)));
+    await writeFile(prompt, encodeWav({ sampleRate: 48000, channels: [samples] }, 'float32'));
+    const out = path.join(dir, 'out.wav');
+    await writeFile(out, 'an older take');
+    const result = await foley('generate', clip, '-o', out, '--pack', TEST_PACK, '--steps', '1', '--audio-prompt', prompt);
+    expect(result.code).toBe(0);
+    expect(result.stderr.split('\n').filter((l) => l.startsWith('warning:'))).toEqual([expect.stringMatching(/^warning: the audio prompt is clipped \(1\.5 % of samples at full scale\); using it anyway/)]);
+    expect(decodeWav(new Uint8Array(await readFile(out))).sampleRate).toBe(44100);
+    expect((await readdir(dir)).sort()).toEqual(['clipped.wav', 'out.wav']);
   });
 });

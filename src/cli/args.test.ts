@@ -38,3 +38,23 @@ describe('parseArgs', () => {
     expect(lines[3]).toBe('      --json           print JSON');
   });
 });
+
+describe('parseArgs ranges and lengths (issue 11 #2, #14)', () => {
+  const RANGED: OptionSpec[] = [
+    { name: 'seed', kind: 'integer', min: 0, max: 4294967295, description: 'noise seed' },
+    { name: 'steps', kind: 'integer', min: 1, description: 'steps' },
+    { name: 'prompt', kind: 'string', maxLength: 10, description: 'text' },
+  ];
+
+  it('refuses values outside the declared range, naming it', () => {
+    expect(() => parseArgs(['--seed', '4294967296'], RANGED)).toThrow(new UsageError('--seed must be from 0 to 4294967295, got 4294967296'));
+    expect(() => parseArgs(['--seed', '-1'], RANGED)).toThrow(/--seed must be from 0 to 4294967295/);
+    expect(() => parseArgs(['--steps', '0'], RANGED)).toThrow(/--steps must be at least 1, got 0/);
+    expect(parseArgs(['--seed', '4294967295', '--steps', '1'], RANGED).values).toEqual({ seed: 4294967295, steps: 1 });
+  });
+
+  it('refuses strings longer than the declared length', () => {
+    expect(() => parseArgs(['--prompt', 'x'.repeat(11)], RANGED)).toThrow(/--prompt is 11 characters long; at most 10 are accepted/);
+    expect(parseArgs(['--prompt', 'x'.repeat(10)], RANGED).values.prompt).toBe('x'.repeat(10));
+  });
+});

@@ -19,6 +19,11 @@ export interface OptionSpec {
   /** Placeholder shown in help, e.g. "<out.wav>". */
   valueName?: string;
   description: string;
+  /** Smallest and largest value a 'number' / 'integer' option accepts (inclusive). */
+  min?: number;
+  max?: number;
+  /** Longest value, in characters, a 'string' option accepts. */
+  maxLength?: number;
 }
 
 export interface ParsedArgs {
@@ -27,10 +32,20 @@ export interface ParsedArgs {
 }
 
 function parseValue(spec: OptionSpec, raw: string): string | number {
-  if (spec.kind === 'string') return raw;
+  if (spec.kind === 'string') {
+    if (spec.maxLength !== undefined && raw.length > spec.maxLength) {
+      throw new UsageError(`--${spec.name} is ${raw.length} characters long; at most ${spec.maxLength} are accepted`);
+    }
+    return raw;
+  }
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`--${spec.name} needs a number, got "${raw}"`);
   if (spec.kind === 'integer' && !Number.isInteger(value)) throw new UsageError(`--${spec.name} needs a whole number, got "${raw}"`);
+  const { min = -Infinity, max = Infinity } = spec;
+  if (value < min || value > max) {
+    const range = Number.isFinite(max) ? (Number.isFinite(min) ? `from ${min} to ${max}` : `at most ${max}`) : `at least ${min}`;
+    throw new UsageError(`--${spec.name} must be ${range}, got ${raw}`);
+  }
   return value;
 }
 

@@ -4,11 +4,12 @@
  */
 
 import { existsSync, openAsBlob } from 'node:fs';
-import { access, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { curveFromJson } from '../dsp/loudness-curve';
 import { nodeDecoderPool } from '../engine/audio-decoder-node';
+import { audioPromptSourceFrames, audioPromptWarnings } from '../engine/audio-prompt';
 import { EtaEstimator } from '../engine/eta';
 import { generate } from '../engine/generate';
 import type { PackManifest } from '../engine/manifest';
@@ -18,20 +19,31 @@ import { directoryPackSource } from '../engine/pack-source-node';
 import type { GenerateOptions, Progress } from '../engine/protocol';
 import { installNodeWebCodecs } from '../media/node-webcodecs';
 import { openVideo } from '../media/video-source';
-import { decodeWav, encodeWav, type WavFormat } from '../media/wav';
+import { encodeWav, type WavFormat } from '../media/wav';
+import { WavFileReader } from '../media/wav-file';
 import { parseArgs, UsageError, type OptionSpec } from './args';
+import { refuseOverwritingInputs, writeFileAtomic, type NamedInput } from './output-file';
 
 const MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
 const WAV_FORMATS: readonly WavFormat[] = ['pcm16', 'pcm24', 'float32'];
+/** Packs read a handful of tags (manifest maxTokens); a paragraph is a mistake, not a prompt. */
+const MAX_PROMPT_CHARS = 1000;
+/**
+ * onnxruntime-node segfaults (exit 139, a native stack overflow) while creating a session when the process's
+ * command line is over ~28 KB; refuse well below that so the user gets a sentence instead.
+ */
+const MAX_COMMAND_LINE_BYTES = 16384;
+/** --seed feeds a 32-bit generator: larger values would wrap around silently (4294967296 would equal 0). */
+const MAX_SEED = 0xffffffff;
 
 export const GENERATE_OPTIONS: OptionSpec[] = [
   { name: 'output', alias: 'o', kind: 'string', valueName: '<out.wav>', description: 'WAV file to write (required); as long as the video' },
   { name: 'pack', kind: 'string', valueName: '<dir>', description: 'model pack folder (default: public/models/foley-tiny, else foley-test)' },
-  { name: 'prompt', kind: 'string', valueName: '<text>', description: 'what it should sound like, e.g. "footsteps on gravel"; unknown words are listed' },
+  { name: 'prompt', kind: 'string', valueName: '<text>', maxLength: MAX_PROMPT_CHARS, description: `what it should sound like, e.g. "footsteps on gravel" (≤ ${MAX_PROMPT_CHARS} characters); unknown words are listed` },
   { name: 'audio-prompt', kind: 'string', valueName: '<file.wav>', description: 'a reference recording to sound like (WAV, at least the pack\'s minimum length)' },
   { name: 'no-anchor', kind: 'flag', description: 'with --audio-prompt: steer by the model\'s prompt embedding only, without matching the prompt\'s spectrum and level' },
-  { name: 'seed', kind: 'integer', valueName: '<n>', description: 'noise seed; the same seed gives the same audio (default 0)' },
-  { name: 'steps', kind: 'integer', valueName: '<n>', description: 'denoising steps (default: the pack\'s)' },
+  { name: 'seed', kind: 'integer', valueName: '<n>', min: 0, max: MAX_SEED, description: `noise seed, 0 to ${MAX_SEED}; the same seed gives the same audio (default 0)` },
+  { name: 'steps', kind: 'integer', valueName: '<n>', min: 1, description: 'denoising steps (default: the pack\'s)' },
   { name: 'cfg', kind: 'number', valueName: '<x>', description: 'classifier-free guidance scale (default: the pack\'s)' },
   { name: 'target-curve', kind: 'string', valueName: '<curve.json>', description: 'loudness to follow: {"rate": 6, "windowSec": 0.4, "unit": "LUFS", "channels": [[…], […]]}' },
   { name: 'format', kind: 'string', valueName: '<fmt>', description: 'pcm16 | pcm24 | float32 (default pcm24)' },
@@ -84,9 +96,21 @@ function defaultPackDir(reporter: Reporter): string {
   return path.join(MODELS_DIR, 'foley-test');
 }
 
-async function readAudioPrompt(file: string): Promise<GenerateOptions['audioPrompt']> {
+/** Opens the reference WAV now (a bad file is refused before the pack loads); its samples are read once the pack says how many it uses. */
+async function openAudioPrompt(file: string): Promise<WavFileReader> {
   if (path.extname(file).toLowerCase() !== '.wav') throw new UsageError(`--audio-prompt must be a WAV file, got ${path.basename(file)}`);
-  return decodeWav(new Uint8Array(await readFile(file)));
+  return WavFileReader.open(file).catch((error: unknown) => {
+    throw new Error(`--audio-prompt ${file}: ${(error as Error).message}`);
+  });
+}
+
+/** Only the seconds the pack uses (audioPromptSourceFrames): a 2-hour reference costs what 5 s do. */
+async function readAudioPrompt(reader: WavFileReader, manifest: PackManifest, reporter: Reporter): Promise<GenerateOptions['audioPrompt']> {
+  const { sampleRate } = reader.layout;
+  const block = await reader.read(0, audioPromptSourceFrames(sampleRate, manifest));
+  const audio = { sampleRate, channels: block.channels.map((c) => c.slice()) };
+  for (const warning of audioPromptWarnings(audio, manifest)) reporter.note(`warning: ${warning}`);
+  return audio;
 }
 
 async function readTargetCurve(file: string, manifest: PackManifest): Promise<number[][]> {
@@ -97,22 +121,40 @@ async function readTargetCurve(file: string, manifest: PackManifest): Promise<nu
     throw new Error(`--target-curve ${file}: ${(error as Error).message}`);
   }
   const curve = curveFromJson(json);
-  const { curveRate, windowSec } = manifest.loudness;
+  const { curveRate, windowSec, minLufs, maxLufs } = manifest.loudness;
   if (curve.rate !== curveRate) throw new Error(`--target-curve has ${curve.rate} points per second; this pack uses ${curveRate}`);
   if (Math.abs(curve.windowSec - windowSec) > 1e-9) throw new Error(`--target-curve is measured with ${curve.windowSec} s windows; this pack uses ${windowSec} s`);
+  curve.channels.forEach((values, c) => {
+    if (values.length < 2) throw new Error(`--target-curve channel ${c} has ${values.length} point${values.length === 1 ? '' : 's'}; a curve needs at least 2 (one every 1/${curveRate} s of the video)`);
+    const k = values.findIndex((v) => v < minLufs || v > maxLufs);
+    if (k >= 0) throw new Error(`--target-curve channel ${c} point ${k} is ${values[k]} LUFS; values must lie from ${minLufs} to ${maxLufs} LUFS (what foley measure --curve writes)`);
+  });
   return curve.channels.map((c) => Array.from(c));
 }
 
-async function checkPaths(video: string, output: string): Promise<void> {
-  const info = await stat(video).catch(() => null);
-  if (!info?.isFile()) throw new Error(`video file not found: ${video}`);
-  await access(path.dirname(path.resolve(output))).catch(() => {
-    throw new Error(`cannot write ${output}: its folder does not exist`);
+async function checkPaths(args: { video: string; output: string; values: ParsedValues }): Promise<void> {
+  const info = await stat(args.video).catch(() => null);
+  if (!info?.isFile()) throw new Error(`video file not found: ${args.video}`);
+  await access(path.dirname(path.resolve(args.output))).catch(() => {
+    throw new Error(`cannot write ${args.output}: its folder does not exist`);
   });
+  const inputs: NamedInput[] = [{ role: 'the video', file: args.video }];
+  for (const flag of ['audio-prompt', 'target-curve', 'pack'] as const) {
+    const file = args.values[flag];
+    if (typeof file === 'string') inputs.push({ role: `the --${flag} file`, file: flag === 'pack' ? path.join(file, 'manifest.json') : file });
+  }
+  await refuseOverwritingInputs('-o', args.output, inputs);
 }
+
+type ParsedValues = ReturnType<typeof parseArgs>['values'];
 
 function parseGenerateArgs(argv: readonly string[]) {
   const { positionals, values } = parseArgs(argv, GENERATE_OPTIONS);
+  // After parsing, so a long --prompt gets its own, more useful message.
+  const commandLineBytes = argv.reduce((sum, arg) => sum + Buffer.byteLength(arg) + 1, 0);
+  if (commandLineBytes > MAX_COMMAND_LINE_BYTES) {
+    throw new UsageError(`the command line is ${commandLineBytes} bytes long; at most ${MAX_COMMAND_LINE_BYTES} are accepted (the ONNX runtime cannot start with longer ones)`);
+  }
   if (values.help) return null;
   if (positionals.length !== 1) throw new UsageError(`expected one video file, got ${positionals.length}; usage: ${GENERATE_USAGE}`);
   const output = values.output as string | undefined;
@@ -127,14 +169,24 @@ export async function runGenerateCommand(argv: readonly string[], reporter: Repo
   const args = parseGenerateArgs(argv);
   if (!args) return null;
   const { values } = args;
-  await checkPaths(args.video, args.output);
-  const audioPrompt = values['audio-prompt'] ? await readAudioPrompt(values['audio-prompt'] as string) : undefined;
+  await checkPaths(args);
+  const promptReader = values['audio-prompt'] ? await openAudioPrompt(values['audio-prompt'] as string) : null;
+  try {
+    return await generateWith(args, promptReader, reporter, signal);
+  } finally {
+    await promptReader?.close();
+  }
+}
+
+async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArgs>>, promptReader: WavFileReader | null, reporter: Reporter, signal?: AbortSignal): Promise<number> {
+  const { values } = args;
   const packDir = (values.pack as string | undefined) ?? defaultPackDir(reporter);
   const pack = await loadPack(directoryPackSource(packDir), { backends: ['cpu'], createAdapter: createNodeAdapter, signal });
   installNodeWebCodecs();
   const video = await openVideo(await openAsBlob(args.video));
   const decoder = nodeDecoderPool();
   try {
+    const audioPrompt = promptReader ? await readAudioPrompt(promptReader, pack.manifest, reporter) : undefined;
     const options: GenerateOptions = {
       seed: (values.seed as number | undefined) ?? 0,
       steps: values.steps as number | undefined,
@@ -149,7 +201,7 @@ export async function runGenerateCommand(argv: readonly string[], reporter: Repo
     if (result.unknownWords.length > 0) {
       reporter.note(`note: the pack has no tags for: ${result.unknownWords.join(', ')} (known: ${pack.manifest.conditioning.text.vocabulary.slice(2).join(', ')})`);
     }
-    await writeFile(args.output, encodeWav({ sampleRate: result.sampleRate, channels: result.channels }, args.format));
+    await writeFileAtomic(args.output, encodeWav({ sampleRate: result.sampleRate, channels: result.channels }, args.format));
     const seconds = result.channels[0]!.length / result.sampleRate;
     reporter.note(`wrote ${args.output}: ${seconds.toFixed(3)} s, ${result.sampleRate} Hz, ${result.channels.length} ch, ${args.format} (${(result.timings.totalMs / 1000).toFixed(1)} s)`);
     return 0;

@@ -118,8 +118,6 @@ describe('generate on the test pack with a real MP4', () => {
     await expect(generate(pack, video, { seed: 1, audioPrompt: short })).rejects.toThrow(/audio prompt is 0.10 s long; it needs at least 0.5 s/);
     const silent = { sampleRate: 48000, channels: [new Float32Array(48000)] };
     await expect(generate(pack, video, { seed: 1, audioPrompt: silent })).rejects.toThrow(/audio prompt is silent/);
-    const clipped = { sampleRate: 48000, channels: [Float32Array.from({ length: 48000 }, (_, i) => (i % 2 ? 1 : -1))] };
-    await expect(generate(pack, video, { seed: 1, audioPrompt: clipped })).rejects.toThrow(/audio prompt is clipped/);
     await expect(generate(pack, video, { seed: 1, targetCurveLufs: [[-20], [-20], [-20]] })).rejects.toThrow(/has 3 channels; this pack needs 1 or 2/);
   }, 60_000);
 
