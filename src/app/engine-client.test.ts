@@ -27,7 +27,7 @@ describe('EngineClient', () => {
       post({
         type: 'generated',
         id: request.id,
-        result: { sampleRate: 8000, channels: [new Float32Array(4)], predictedCurveLufs: [[-20]], unknownWords: ['zzz'], timings: { totalMs: 1, sessionRunMs: 1, decoderMs: 1 } },
+        result: { sampleRate: 8000, channels: [new Float32Array(4)], predictedCurveLufs: [[-20]], unknownWords: ['zzz'], timings: { totalMs: 1, sessionRunMs: 1, decoderMs: 1 }, windows: [{ startSec: 0, endSec: 0.0005 }] },
       });
     });
     const request = client.generate({ seed: 1 }, (p) => progress.push(p.stage === 'encode' ? p.done : -1));

@@ -6,15 +6,17 @@
  */
 
 import { momentaryLoudnessCurve } from '../dsp/loudness-curve';
-import type { Latent } from '../dsp/log-mel';
+import { audioToLatent, type Latent } from '../dsp/log-mel';
 import { shapeLoudness } from '../dsp/loudness-shaping';
 import { Prng } from '../dsp/prng';
 import { inlineDecoder, splitChannels, type AudioDecoder } from './audio-decoder';
 import { audioPromptLatent } from './audio-prompt';
 import { applyGain, levelOffset, spectrumGain } from './prompt-anchor';
 import { env } from './env';
+import { referencePrefix, restoreKnown, windowKnown, type KnownClipRows, type ReferencePrefix } from './known-frames';
 import { abortError, sampleFlow, type FlowOps } from './flow-sampler';
 import { planWindows, mixWindow, type AudioWindow } from './long-form';
+import { checkRegion, planRegionWindows, regionRows, spliceRegion } from './region';
 import { curveLufsToLoudness, loudnessToCurveLufs } from './loudness-conditioning';
 import type { PackManifest } from './manifest';
 import type { LoadedPack } from './pack-loader';
@@ -46,6 +48,8 @@ interface ClipConditioning {
   anchorLatent: Latent | null;
   textEmb: Float32Array;
   audioEmb: Float32Array;
+  /** The reference recording placed before every window as known frames (reference continuation), else null. */
+  reference: ReferencePrefix | null;
   /** video, loudness, text, audio (conditioning.modalities order). */
   condMask: Float32Array;
   unknownWords: string[];
@@ -105,6 +109,19 @@ function anchorLevel(predicted: Float32Array, audioPrompt: NonNullable<GenerateO
   return predicted.map((value) => Math.min(1, Math.max(0, value + shift)));
 }
 
+/** The audio prompt's latent rows and their loudness, to place before each window (reference continuation). */
+function referenceRows(latent: Latent, audioPrompt: NonNullable<GenerateOptions['audioPrompt']>, manifest: PackManifest): ReferencePrefix | null {
+  const known = manifest.conditioning.known;
+  if (!known) return null;
+  const { curveRate, windowSec, minLufs, maxLufs } = manifest.loudness;
+  const curve = momentaryLoudnessCurve(audioPrompt.channels, audioPrompt.sampleRate, { rate: curveRate, windowSec, minLufs, maxLufs });
+  const durationSec = audioPrompt.channels[0]!.length / audioPrompt.sampleRate;
+  const perChannel = Array.from({ length: manifest.channels }, (_, c) => Array.from(curve.channels[Math.min(c, curve.channels.length - 1)]!));
+  const loudness = curveLufsToLoudness(perChannel, manifest.channels, clipSizes(manifest, durationSec), manifest.loudness);
+  const maxFrames = Math.floor((known.maxReferenceSec * manifest.sampleRate) / manifest.latent.hop);
+  return referencePrefix(latent, loudness, manifest.channels, maxFrames, manifest.latent.lengthMultiple);
+}
+
 async function clipConditioning(
   runner: SessionRunner,
   manifest: PackManifest,
@@ -119,6 +136,8 @@ async function clipConditioning(
   const video = await videoConditioning(runner, manifest, sizes, source, hooks);
   hooks.onProgress?.({ stage: 'encode', done: 1, total: 1 });
   const anchoring = options.audioPrompt !== undefined && options.promptAnchoring !== false;
+  const continuing = prompts.promptLatent !== null && options.referenceContinuation !== false;
+  const reference = continuing ? referenceRows(prompts.promptLatent!, options.audioPrompt!, manifest) : null;
   const predictedLoudness = anchoring ? anchorLevel(video.predictedLoudness, options.audioPrompt!, manifest) : video.predictedLoudness;
   return {
     ...video,
@@ -127,6 +146,7 @@ async function clipConditioning(
     loudness: target ?? predictedLoudness,
     textEmb: prompts.textEmb,
     audioEmb: prompts.audioEmb,
+    reference,
     condMask: Float32Array.from([1, 1, prompts.hasText ? 1 : 0, options.audioPrompt ? 1 : 0]),
     unknownWords: prompts.unknownWords,
   };
@@ -141,6 +161,8 @@ interface WindowContext {
   prng: Prng;
   windows: number;
   hooks: GenerateHooks;
+  /** Known clip rows: the take outside a region being regenerated, the window before's latent (continuity). */
+  knownRows: KnownClipRows[];
 }
 
 /**
@@ -173,30 +195,48 @@ async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{
   const start = window.startSample / hop;
   const { frameCond, globalCond } = await windowConditioning(ctx, window, start, padded);
   const d = globalCond.length;
+  const known = manifest.conditioning.known ? windowKnown(start, padded, dims, cond.reference, ctx.knownRows) : null;
+  const prefix = known?.prefixFrames ?? 0;
+  const total = prefix + padded;
   const fixed: Record<string, EngineTensor> = {
     cfg_scale: runner.float32(Float32Array.of(ctx.settings.cfgScale), [1]),
-    frame_cond: runner.float32(frameCond, [1, padded, d]),
+    // A reference prefix has no picture (zero frame conditioning, as in training) and its own loudness.
+    frame_cond: runner.float32(prefixed(frameCond, prefix * d, null), [1, total, d]),
     global_cond: runner.float32(globalCond, [1, d]),
-    loudness: runner.float32(sliceRows(cond.loudness, channels, start, padded), [1, padded, channels]),
+    loudness: runner.float32(prefixed(sliceRows(cond.loudness, channels, start, padded), prefix * channels, cond.reference?.loudness ?? null), [1, total, channels]),
     text_emb: runner.float32(cond.textEmb, [1, cond.textEmb.length]),
     audio_emb: runner.float32(cond.audioEmb, [1, cond.audioEmb.length]),
     cond_mask: runner.float32(cond.condMask, [1, 4]),
     timing: runner.float32(Float32Array.of(window.startSample / manifest.sampleRate, ctx.sizes.durationSec), [1, 2]),
   };
+  if (known) {
+    fixed.known = runner.float32(known.known, [1, total, dims]);
+    fixed.known_mask = runner.float32(known.mask, [1, total, 2]);
+  }
   const ops: FlowOps<EngineTensor> = {
     velocity: async (x, t) => (await runner.run('dit', { ...fixed, x, t: runner.float32(Float32Array.of(t), [1]) })).velocity!,
     step: async (x, velocity, dt) => (await runner.run('sampler_step', { x, velocity, dt: runner.float32(Float32Array.of(dt), [1]) })).x_next!,
     release: (x) => x.dispose(),
   };
-  const noise = runner.float32(ctx.prng.fillGaussian(new Float32Array(padded * dims)), [1, padded, dims]);
+  const noise = runner.float32(ctx.prng.fillGaussian(new Float32Array(total * dims)), [1, total, dims]);
   const report = (step: number) => ctx.hooks.onProgress?.({ stage: 'denoise', step, steps: ctx.settings.steps, window: window.index, windows: ctx.windows });
   report(0);
   const method = manifest.sampler.method;
   const final = await sampleFlow(noise, ops, { steps: ctx.settings.steps, method, signal: ctx.hooks.signal, onStep: report });
-  const latent = (await readFloat32(final)).slice(0, frames * dims);
+  const latent = (await readFloat32(final)).slice(prefix * dims, (prefix + frames) * dims);
   final.dispose();
+  if (known) restoreKnown(latent, frames, dims, known);
   if (cond.anchorLatent) applyGain(latent, spectrumGain({ data: latent, frames, dims }, cond.anchorLatent, channels, nMels, manifest.latent.std));
   return { latent, frames };
+}
+
+/** `rows` with `count` values in front: `head` when given, else zeros. */
+function prefixed(rows: Float32Array, count: number, head: Float32Array | null): Float32Array {
+  if (count === 0) return rows;
+  const out = new Float32Array(count + rows.length);
+  if (head) out.set(head.subarray(0, count));
+  out.set(rows, count);
+  return out;
 }
 
 /**
@@ -234,10 +274,18 @@ export async function generate(pack: LoadedPack, source: FrameSource, options: G
   const settings = checkOptions(options, manifest);
   const runner = new SessionRunner(pack);
   const sizes = clipSizes(manifest, source.info.durationSec);
+  // Refused before any model runs.
+  if (options.region) checkRegion(options.region, manifest, sizes);
   const cond = await clipConditioning(runner, manifest, sizes, source, options, hooks);
-  const windows = planWindows({ totalSamples: sizes.samples, sampleRate: manifest.sampleRate, hop: manifest.latent.hop, ...manifest.sampler });
+  const { hop } = manifest.latent;
+  // A reference prefix takes part of the DiT's native window, so the clip's windows are shorter by as much.
+  const prefixSec = ((cond.reference?.latent.frames ?? 0) * hop) / manifest.sampleRate;
+  const plan = { sampleRate: manifest.sampleRate, hop, ...manifest.sampler, windowSec: manifest.sampler.windowSec - prefixSec };
+  const windows = options.region ? planRegionWindows(options.region, sizes, plan) : planWindows({ totalSamples: sizes.samples, ...plan });
   let output: Float32Array[] = Array.from({ length: manifest.channels }, () => new Float32Array(sizes.samples));
-  const ctx: WindowContext = { runner, manifest, cond, sizes, settings, prng: new Prng(settings.seed), windows: windows.length, hooks };
+  const knownRows = options.region && manifest.conditioning.known ? [regionRows(options.region, manifest, audioToLatent)] : [];
+  const continuity = manifest.conditioning.known !== undefined && options.windowContinuity !== false;
+  const ctx: WindowContext = { runner, manifest, cond, sizes, settings, prng: new Prng(settings.seed), windows: windows.length, hooks, knownRows };
   const decoder = hooks.decoder ?? inlineDecoder();
   const decoding: Promise<void>[] = [];
   let decoderMs = 0;
@@ -246,6 +294,11 @@ export async function generate(pack: LoadedPack, source: FrameSource, options: G
     for (const window of windows) {
       const { latent, frames } = await denoiseWindow(ctx, window);
       if (hooks.signal?.aborted) throw abortError(hooks.signal);
+      if (continuity) {
+        // The next window starts inside this one: its first frames are known from this window's latent.
+        const rows = { startFrame: window.startSample / hop, frames, dims: latent.length / frames, data: latent };
+        ctx.knownRows = [...knownRows, rows];
+      }
       const startMs = performance.now();
       const audio = decodeWindow(decoder, manifest, latent, frames, window, settings.seed);
       decoderMs += performance.now() - startMs;
@@ -266,12 +319,14 @@ export async function generate(pack: LoadedPack, source: FrameSource, options: G
   }
   const predictedCurveLufs = loudnessToCurveLufs(cond.predictedLoudness, manifest.channels, sizes, manifest.loudness);
   // Without a user curve the output obeys the curve predicted from the video, the one the app shows.
-  output = shapeToTarget(output, options.targetCurveLufs ?? predictedCurveLufs, manifest);
+  if (options.region) output = spliceRegion(options.region, output, windows, manifest.sampleRate, (audio) => shapeToTarget(audio, options.targetCurveLufs ?? predictedCurveLufs, manifest));
+  else output = shapeToTarget(output, options.targetCurveLufs ?? predictedCurveLufs, manifest);
   return {
     sampleRate: manifest.sampleRate,
     channels: output,
     predictedCurveLufs,
     unknownWords: cond.unknownWords,
     timings: { totalMs: performance.now() - startedMs, sessionRunMs: runner.sessionRunMs, decoderMs },
+    windows: windows.map((w) => ({ startSec: w.startSample / manifest.sampleRate, endSec: (w.startSample + w.lengthSamples) / manifest.sampleRate })),
   };
 }

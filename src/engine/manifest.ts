@@ -109,6 +109,17 @@ export interface AudioPromptConditioning {
   minSec: number;
 }
 
+/**
+ * Known-frame conditioning (src/engine/known-frames.ts): the DiT takes `known` [1, L, C] and `known_mask` [1, L, 2]
+ * and generates the unmarked frames consistent with the marked ones. Packs without this field lack both inputs.
+ */
+export interface KnownFrameConditioning {
+  /** `known_mask` columns: "clip" = a given frame of this clip, "reference" = a reference recording placed before it. */
+  kinds: ['clip', 'reference'];
+  /** Longest reference prefix, in seconds (the pack was trained with up to this much). */
+  maxReferenceSec: number;
+}
+
 export interface PackManifest {
   schemaVersion: number;
   id: string;
@@ -129,6 +140,7 @@ export interface PackManifest {
     modalities: ['video', 'loudness', 'text', 'audio'];
     text: TextConditioning;
     audioPrompt: AudioPromptConditioning;
+    known?: KnownFrameConditioning;
   };
   components: Record<ComponentName, ComponentSpec>;
 }
@@ -205,6 +217,12 @@ export function parseManifest(json: unknown): PackManifest {
   const audioPrompt = expectObject(conditioning.audioPrompt, 'manifest.conditioning.audioPrompt');
   expectNumber(audioPrompt.maxSec, 'manifest.conditioning.audioPrompt.maxSec');
   expectNumber(audioPrompt.minSec, 'manifest.conditioning.audioPrompt.minSec');
+  if (conditioning.known !== undefined) {
+    const known = expectObject(conditioning.known, 'manifest.conditioning.known');
+    if (JSON.stringify(known.kinds) !== '["clip","reference"]') fail('manifest.conditioning.known.kinds must be ["clip", "reference"]');
+    const maxReferenceSec = expectNumber(known.maxReferenceSec, 'manifest.conditioning.known.maxReferenceSec');
+    if (!(maxReferenceSec > 0)) fail(`manifest.conditioning.known.maxReferenceSec must be positive, got ${maxReferenceSec}`);
+  }
   const components = expectObject(m.components, 'manifest.components');
   for (const name of COMPONENT_NAMES) {
     const c = expectObject(components[name], `manifest.components.${name}`);

@@ -25,6 +25,18 @@ export interface GenerateOptions {
   audioPrompt?: { sampleRate: number; channels: Float32Array[] };
   /** Match the prompt's spectral shape and (without a target curve) its level; default true (src/engine/prompt-anchor.ts). */
   promptAnchoring?: boolean;
+  /**
+   * With a pack that has known-frame conditioning: place the audio prompt's first seconds before every window as
+   * known frames, so the sound continues the recording (src/engine/known-frames.ts); default true.
+   */
+  referenceContinuation?: boolean;
+  /** With such a pack: each window continues the frames it shares with the window before; default true. */
+  windowContinuity?: boolean;
+  /**
+   * Regenerate only [startSec, endSec) of an existing take (same duration and rate as the output): everything
+   * outside is given to the DiT as known frames and returned unchanged except for `fadeSec` crossfades at the edges.
+   */
+  region?: { startSec: number; endSec: number; take: { sampleRate: number; channels: Float32Array[] } };
 }
 
 export type Request =
@@ -63,6 +75,8 @@ export interface GenerateResult {
   unknownWords: string[];
   /** totalMs: the whole generate(); sessionRunMs: inside ONNX session.run; decoderMs: Griffin-Lim (src/dsp). */
   timings: { totalMs: number; sessionRunMs: number; decoderMs: number };
+  /** The windows the DiT generated, in seconds of the output. */
+  windows: { startSec: number; endSec: number }[];
 }
 
 export type Response =

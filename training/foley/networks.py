@@ -21,6 +21,8 @@ MODALITIES = ('video', 'loudness', 'text', 'audio')
 # everything outside a region being regenerated), and a frame of a reference recording placed before the clip (its
 # sound, not aligned with the picture).
 KNOWN_KINDS = ('clip', 'reference')
+# Longest reference prefix trained with (and declared in the manifest as conditioning.known.maxReferenceSec).
+MAX_REFERENCE_SEC = 2.0
 # Smallest 1 − t the DiT divides by when it turns its clean-latent prediction into a velocity; the sampler's last
 # step starts at t = 1 − 1/steps, above it for any steps ≤ 20.
 MIN_NOISE_LEVEL = 0.05
@@ -248,7 +250,9 @@ class DiT(nn.Module):
         clean = self.x_out(modulate(self.norm_out(h), shift, scale)).reshape(b, length, self.dims)  # (B, L, C)
         return (clean - x) / torch.clamp(1 - t, min=MIN_NOISE_LEVEL).view(-1, 1, 1)  # (B, L, C)
 
-    def forward(self, x, t, cfg_scale, frame_cond, global_cond, loudness, text_emb, audio_emb, cond_mask, timing, known, known_mask) -> torch.Tensor:
+    def forward(
+        self, x, t, cfg_scale, frame_cond, global_cond, loudness, text_emb, audio_emb, cond_mask, timing, known, known_mask
+    ) -> torch.Tensor:
         """Batch 1 in; runs [conditional, guidance reference] as one batch of 2 and returns v_r + s·(v_c − v_r).
 
         The reference branch drops every prompt but keeps the loudness curve when one is given: guidance then pushes
@@ -263,8 +267,17 @@ class DiT(nn.Module):
         keep_loudness = torch.tensor([[0.0, 1.0, 0.0, 0.0]])  # cond_mask columns: video, loudness, text, audio
         masks = torch.cat([cond_mask, cond_mask * keep_loudness], dim=0)  # (2, 4)
         v = self.velocity(
-            pair(x), pair(t), pair(frame_cond), pair(global_cond), pair(loudness), pair(text_emb), pair(audio_emb), masks, pair(timing),
-            pair(known), pair(known_mask),
+            pair(x),
+            pair(t),
+            pair(frame_cond),
+            pair(global_cond),
+            pair(loudness),
+            pair(text_emb),
+            pair(audio_emb),
+            masks,
+            pair(timing),
+            pair(known),
+            pair(known_mask),
         )  # (2, L, C)
         v_cond, v_reference = v[:1], v[1:]
         return v_reference + cfg_scale.reshape(1, 1, 1) * (v_cond - v_reference)  # (1, L, C)

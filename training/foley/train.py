@@ -25,7 +25,7 @@ from foley.augment import augment_frames
 from foley.config import FoleyConfig, preset
 from foley.flow import flow_loss, interpolate, sample_times
 from foley.loudness import momentary_curve, normalise_curve
-from foley.networks import FoleyModel
+from foley.networks import MAX_REFERENCE_SEC, FoleyModel
 
 # Probability that each modality is given during training (cond_mask column = 1); all four are also dropped
 # together for UNCOND_PROB of the rows so the graph's unconditional branch is a trained task (CFG).
@@ -40,7 +40,6 @@ MAX_TIMING_SEC = 120.0
 # window before (the engine's long-form overlap); 'outside': everything but one range is known (region regenerate);
 # 'suffix' and 'inner' (one or two known islands) make the mask shape itself a random variable.
 KNOWN_TASKS = {'none': 0.3, 'reference': 0.25, 'prefix': 0.15, 'outside': 0.15, 'suffix': 0.08, 'inner': 0.07}
-MAX_REFERENCE_SEC = 2.0
 
 
 def latent_stats(dataset, cfg: FoleyConfig, count: int, generator: np.random.Generator) -> tuple[float, float]:
@@ -234,7 +233,9 @@ def losses(model: FoleyModel, batch: dict, generator: torch.Generator, augment: 
 
 def shift_right(frame_cond: torch.Tensor, prefix: torch.Tensor) -> torch.Tensor:
     """Per row, P zero frames in front and the last P dropped: a reference prefix has no picture."""
-    rows = [torch.cat([torch.zeros(int(p), frame_cond.shape[2]), row[: row.shape[0] - int(p)]]) if p else row for row, p in zip(frame_cond, prefix, strict=True)]
+    rows = []
+    for row, p in zip(frame_cond, prefix.tolist(), strict=True):
+        rows.append(torch.cat([torch.zeros(p, row.shape[1]), row[: row.shape[0] - p]]) if p else row)
     return torch.stack(rows)
 
 
@@ -353,7 +354,7 @@ def main() -> None:
     parser.add_argument('--log-every', type=int, default=10)
     parser.add_argument('--checkpoint-every', type=int, default=50)
     parser.add_argument('--resume', action='store_true')
-    parser.add_argument('--init', type=Path, help='start from these weights (e.g. foley.export.from_pack of a released pack), fresh optimiser')
+    parser.add_argument('--init', type=Path, help='start from these weights (foley.export.from_pack of a released pack)')
     parser.add_argument('--augment', action='store_true', help='domain-randomise the video (foley/augment.py)')
     train(parser.parse_args())
 

@@ -50,9 +50,9 @@ def component_weights(path: Path) -> dict[str, np.ndarray]:
 def model_from_pack(pack: Path) -> FoleyModel:
     manifest = json.loads((pack / 'manifest.json').read_text())
     latent = manifest['latent']
-    cfg = dataclasses.replace(
-        preset('tiny'), latent_mean=latent['mean'], latent_std=latent['std']
-    ).with_vocabulary(tuple(manifest['conditioning']['text']['vocabulary']))
+    cfg = dataclasses.replace(preset('tiny'), latent_mean=latent['mean'], latent_std=latent['std']).with_vocabulary(
+        tuple(manifest['conditioning']['text']['vocabulary'])
+    )
     model = FoleyModel(cfg=cfg)
     state = model.state_dict()
     loaded: set[str] = set()

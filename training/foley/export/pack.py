@@ -13,7 +13,7 @@ from foley.config import FoleyConfig
 from foley.export.components import ComponentIO, component_io, example_inputs, module_for, run_torch
 from foley.export.onnx_graphs import export_component
 from foley.export.tensors import encode, file_digest
-from foley.networks import FoleyModel
+from foley.networks import KNOWN_KINDS, MAX_REFERENCE_SEC, FoleyModel
 
 SCHEMA_VERSION = 1
 # Small on purpose: reference files stay a few hundred KB and run fast in CI and in Chromium.
@@ -106,6 +106,7 @@ def manifest(cfg: FoleyConfig, *, pack_id: str, version: str, purpose: str, desc
             'modalities': ['video', 'loudness', 'text', 'audio'],
             'text': {'vocabulary': list(cfg.vocabulary), 'maxTokens': cfg.max_tokens},
             'audioPrompt': {'maxSec': cfg.prompt_max_sec, 'minSec': cfg.prompt_min_sec},
+            'known': {'kinds': list(KNOWN_KINDS), 'maxReferenceSec': MAX_REFERENCE_SEC},
         },
         'components': components,
     }
