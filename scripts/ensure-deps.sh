@@ -12,6 +12,8 @@ export ONNXRUNTIME_NODE_INSTALL=skip
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm install --no-audit --no-fund
 fi
+# The CLI runs built JavaScript; bin/foley.js also rebuilds it whenever a source is newer than the build.
+node scripts/build-cli.js --if-stale
 
 [ "$need" = test ] || exit 0
 

@@ -1,6 +1,7 @@
 /**
- * Griffin-Lim on worker_threads for the CLI and benchmarks (Node only). The threads run the TypeScript sources
- * through tsx, like bin/foley.js, so they execute the same runDecodeJob as the browser.
+ * Griffin-Lim on worker_threads for the CLI and benchmarks (Node only). The threads execute the same runDecodeJob as
+ * the browser: from the TypeScript sources through tsx, or in the built CLI (scripts/build-cli.js) from the job module
+ * built beside this bundle.
  */
 
 import { createRequire } from 'node:module';
@@ -12,8 +13,7 @@ import { DecoderPool, type DecoderReply } from './audio-decoder';
 
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const ready = import(workerData.tsxApi)
-  .then((api) => (api.register ?? api.default.register)())
+const ready = (workerData.tsxApi ? import(workerData.tsxApi).then((api) => (api.register ?? api.default.register)()) : Promise.resolve())
   .then(() => import(workerData.jobModule));
 parentPort.on('message', async ({ id, job }) => {
   try {
@@ -28,10 +28,11 @@ parentPort.on('message', async ({ id, job }) => {
 
 /** `threads` defaults to the machine's cores: the DiT and the decoders then share them. */
 export function nodeDecoderPool(threads: number = availableParallelism()): DecoderPool {
+  const built = import.meta.url.endsWith('.mjs');
   const workerData = {
     // tsx's ESM API by path: resolving 'tsx/esm/api' from here would pick its CommonJS build (require condition).
-    tsxApi: pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href,
-    jobModule: new URL('./audio-decoder.ts', import.meta.url).href,
+    tsxApi: built ? null : pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href,
+    jobModule: new URL(built ? './audio-decoder.mjs' : './audio-decoder.ts', import.meta.url).href,
   };
   const workers = Array.from({ length: Math.max(1, threads) }, () => new Worker(THREAD_SOURCE, { eval: true, workerData }));
   const pool = new DecoderPool(workers.map((w) => ({ postMessage: (m, t) => w.postMessage(m, t as never), terminate: () => void w.terminate() })));

@@ -1,0 +1,31 @@
+/**
+ * bin/foley.js runs built JavaScript (scripts/build-cli.js → .cache/cli/) and never a build older than its sources:
+ * the e2e suites and users run whatever the checkout holds now. e2e/cli.e2e.test.ts generates through it, decoder
+ * threads included (they load .cache/cli/audio-decoder.mjs).
+ */
+import { execFile } from 'node:child_process';
+import { readFile, stat, utimes } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '..');
+const CLI_DIR = path.join(ROOT, '.cache/cli');
+const STAMP = path.join(CLI_DIR, 'inputs.json');
+const run = promisify(execFile);
+
+describe('the built CLI', () => {
+  it('is rebuilt before a command runs when a source is newer than the build', async () => {
+    await run('node', ['scripts/build-cli.js'], { cwd: ROOT });
+    const { inputs } = JSON.parse(await readFile(STAMP, 'utf8')) as { inputs: string[] };
+    expect(inputs).toContain('src/cli/main.ts');
+    expect(inputs).toContain('src/engine/audio-decoder.ts');
+    expect(inputs.every((input) => input.startsWith('src/'))).toBe(true);
+    // Backdating the build is the same as editing a source after it (and touches no source another developer edits).
+    const epoch = new Date(0);
+    await utimes(STAMP, epoch, epoch);
+    const { stdout } = await run('node', [path.join(ROOT, 'bin/foley.js'), '--help'], { cwd: ROOT });
+    expect(stdout).toMatch(/^foley — /);
+    expect((await stat(STAMP)).mtimeMs).toBeGreaterThan(Date.now() - 120_000);
+  });
+});
