@@ -2,52 +2,97 @@
  * Bad input in the real app: every case ends in a clear message, nothing hangs, the open project survives and
  * can still be generated for.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBadInputs, makeVideo, type BadInputs } from './fixtures';
 import { dropFiles, fileFromDisk, generateAndWait, launchBrowser, startServer, waitForEngine, waitForOpenOutcome, type AppServer, type BrowserSession, type DropFile } from './harness';
+import { webmWithJunkAfterHeader } from './hostile-fixtures';
 
 let server: AppServer;
 let browser: BrowserSession;
 let workDir: string;
 let bad: BadInputs;
 let good: DropFile;
+/** Hostile files (issue 11), made by byte surgery on ffmpeg output. */
+let hostile: { junkWebm: string };
 const GOOD_META = /good\.mp4 · 96×64 · .* · 1\.00 s/;
 
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'foley-bad-input-'));
   bad = await makeBadInputs(join(workDir, 'bad'));
-  good = await fileFromDisk(
-    await makeVideo({ path: join(workDir, 'good.mp4'), durationSec: 1, width: 96, height: 64, fps: 12, codec: 'h264', container: 'mp4', faststart: true }),
-  );
-  server = await startServer();
-  browser = await launchBrowser();
-  await browser.page.goto(`${server.url}?backend=wasm&pack=foley-test`);
-  await waitForEngine(browser.page);
-  await dropFiles(browser.page, [good]);
-  expect(await waitForOpenOutcome(browser.page)).toEqual({ opened: true, message: expect.stringMatching(GOOD_META) });
+  const webm = await makeVideo({ path: join(workDir, 'good.webm'), durationSec: 1, width: 96, height: 64, fps: 12, codec: 'vp9', container: 'webm' });
+  hostile = { junkWebm: await webmWithJunkAfterHeader(webm, join(workDir, 'junk-after-header.webm')) };
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
   await rm(workDir, { recursive: true, force: true });
 });
 
-/** Drops the files and expects an error notice matching `pattern` while the previous video stays open. */
-async function expectRefused(files: DropFile[], pattern: RegExp): Promise<void> {
-  const { page } = browser;
-  await dropFiles(page, files);
-  const outcome = await waitForOpenOutcome(page);
-  expect(outcome.opened).toBe(false);
-  expect(outcome.message).toMatch(pattern);
-  expect(await page.getByTestId('video-meta').textContent()).toMatch(GOOD_META);
-  await page.getByRole('button', { name: 'Dismiss message' }).click();
-}
+describe('bad input through the CLI', () => {
+  const root = resolve(__dirname, '..');
+  const run = promisify(execFile);
 
-describe('bad input', () => {
+  /** `foley generate` with the test pack; a run past `timeoutMs` is killed and counts as a hang. */
+  async function generate(video: string, timeoutMs = 60_000): Promise<{ code: number | string; stderr: string; ms: number }> {
+    const started = Date.now();
+    const args = ['bin/foley.js', 'generate', video, '-o', join(workDir, 'out.wav'), '--pack', 'public/models/foley-test', '--steps', '1'];
+    try {
+      const { stderr } = await run('node', args, { cwd: root, timeout: timeoutMs, killSignal: 'SIGKILL' });
+      return { code: 0, stderr, ms: Date.now() - started };
+    } catch (error) {
+      const e = error as { code?: number | string; signal?: string; stderr?: string };
+      return { code: e.signal ?? e.code ?? -1, stderr: e.stderr ?? '', ms: Date.now() - started };
+    }
+  }
+
+  /** One line "foley: <reason>", exit 1, no stack trace and no internal error text. */
+  function expectPlainFailure(result: { code: number | string; stderr: string }, reason: RegExp): void {
+    expect(result.code).toBe(1);
+    const lines = result.stderr.split('\n').filter((l) => l.length > 0 && !l.startsWith('note:'));
+    expect(lines).toEqual([expect.stringMatching(reason)]);
+    expect(lines[0]).toMatch(/^foley: /);
+    expect(result.stderr).not.toMatch(/\n\s+at |DataView|typed array|call stack|undefined/);
+  }
+
+  it('stops on a WebM with random bytes after its header (a demuxer loop), naming the time limit', async () => {
+    const result = await generate(hostile.junkWebm);
+    expectPlainFailure(result, /damaged.*no progress for \d+ s/);
+  });
+});
+
+describe('bad input in the app', () => {
+  beforeAll(async () => {
+    good = await fileFromDisk(
+      await makeVideo({ path: join(workDir, 'good.mp4'), durationSec: 1, width: 96, height: 64, fps: 12, codec: 'h264', container: 'mp4', faststart: true }),
+    );
+    server = await startServer();
+    browser = await launchBrowser();
+    await browser.page.goto(`${server.url}?backend=wasm&pack=foley-test`);
+    await waitForEngine(browser.page);
+    await dropFiles(browser.page, [good]);
+    expect(await waitForOpenOutcome(browser.page)).toEqual({ opened: true, message: expect.stringMatching(GOOD_META) });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Drops the files and expects an error notice matching `pattern` while the previous video stays open. */
+  async function expectRefused(files: DropFile[], pattern: RegExp): Promise<void> {
+    const { page } = browser;
+    await dropFiles(page, files);
+    const outcome = await waitForOpenOutcome(page);
+    expect(outcome.opened).toBe(false);
+    expect(outcome.message).toMatch(pattern);
+    expect(await page.getByTestId('video-meta').textContent()).toMatch(GOOD_META);
+    await page.getByRole('button', { name: 'Dismiss message' }).click();
+  }
+
   it('refuses a text file named .mp4', async () => {
     await expectRefused([await fileFromDisk(bad.notAVideo)], /not-a-video\.mp4: This file (is not a video|could not be read)/);
   });
@@ -74,6 +119,10 @@ describe('bad input', () => {
 
   it('refuses a 0-byte drop', async () => {
     await expectRefused([{ name: 'nothing.mov', type: 'video/quicktime', bytes: new Uint8Array(0) }], /nothing\.mov: The file is empty/);
+  });
+
+  it('refuses a WebM with random bytes after its header instead of hanging the worker', async () => {
+    await expectRefused([await fileFromDisk(hostile.junkWebm)], /junk-after-header\.webm: .*damaged.*no progress for \d+ s/);
   });
 
   it('refuses two files at once without touching the project', async () => {

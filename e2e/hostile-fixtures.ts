@@ -162,3 +162,19 @@ export async function webmWithJunkAfterHeader(source: string, target: string, ju
   await writeFile(target, out);
   return target;
 }
+
+/** Overwrites `count` bytes from `fraction` of the way in with pseudo-random bytes: damage in the middle of a file. */
+export async function withDamagedMiddle(source: string, target: string, fraction = 0.3, count = 3000): Promise<string> {
+  const bytes = new Uint8Array(await readFile(source));
+  const at = Math.floor(bytes.length * fraction);
+  bytes.set(pseudoRandomBytes(Math.min(count, bytes.length - at), 3), at);
+  await writeFile(target, bytes);
+  return target;
+}
+
+/** The first `fraction` of a file, as an interrupted download or copy leaves it. */
+export async function truncatedCopy(source: string, target: string, fraction = 0.6): Promise<string> {
+  const bytes = await readFile(source);
+  await writeFile(target, bytes.subarray(0, Math.floor(bytes.length * fraction)));
+  return target;
+}

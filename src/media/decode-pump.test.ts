@@ -83,6 +83,25 @@ describe('pumpDecoder', () => {
     expect(made.every((m) => m.closed)).toBe(true);
   });
 
+  it('covers the demuxer too: a packet read that never completes becomes a MediaError naming the limit', async () => {
+    // An async generator stuck in a read: its return() also waits for that read, so the pump must not await it.
+    const never = (async function* (): AsyncGenerator<EncodedPacket> {
+      yield await new Promise<never>(() => undefined);
+    })();
+    const run = async () => {
+      const outputs = pumpDecoder<StandInDecoder, Output, number>({
+        createDecoder: (output) => new StandInDecoder(output) as never,
+        decode: (decoder, chunk) => decoder.decode(chunk),
+        toChunk: (p) => p.timestampUs,
+        packets: never,
+        stallTimeoutSec: 0.3,
+        label: 'test',
+      });
+      for await (const o of outputs) o.close();
+    };
+    await expect(run()).rejects.toSatisfy((e: unknown) => e instanceof MediaError && /no progress for 0.3 s/.test(e.message));
+  });
+
   it('closes undelivered outputs when the consumer stops early', async () => {
     const made: Output[] = [];
     for await (const o of pump(40, made)) {

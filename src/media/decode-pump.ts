@@ -6,6 +6,7 @@
  *   "no progress for `stallTimeoutSec`" into a MediaError;
  * - on any exit (done, error, abort, consumer break) the decoder is closed and every undelivered output closed.
  */
+import { withinDeadline } from './demux-watchdog';
 import type { EncodedPacket } from './demuxer';
 import { MediaError, throwIfAborted } from './media-error';
 
@@ -69,6 +70,7 @@ export async function* pumpDecoder<D extends DecoderLike, Out extends Closable, 
   o.signal?.addEventListener('abort', notify);
   const packets = o.packets[Symbol.asyncIterator]();
   let flushed = false;
+  let readPending = false;
   let flushing: Promise<void> | null = null;
   try {
     for (;;) {
@@ -77,7 +79,10 @@ export async function* pumpDecoder<D extends DecoderLike, Out extends Closable, 
       if (failure) throw failure;
       // Top the decoder queue up before handing out a frame, so it decodes while the consumer works.
       if (!flushing && decoder.decodeQueueSize < MAX_DECODE_QUEUE && outputs.length < MAX_HELD_OUTPUTS) {
-        const r = await packets.next();
+        // The demuxer is covered by the same watchdog: a read that never completes must not hang the pump.
+        readPending = true;
+        const r = await withinDeadline(packets.next(), 'reading its next frame', o.stallTimeoutSec ?? DEFAULT_STALL_TIMEOUT_SEC);
+        readPending = false;
         if (r.done) {
           flushing = decoder.flush().then(() => { flushed = true; notify(); }, (e: unknown) => { failure ??= decodeFailed(o.label, e); notify(); });
         } else {
@@ -106,7 +111,9 @@ export async function* pumpDecoder<D extends DecoderLike, Out extends Closable, 
     o.signal?.removeEventListener('abort', notify);
     if (decoder.state !== 'closed') decoder.close();
     for (const value of outputs) value.close();
-    await packets.return?.();
+    // An async generator queues return() behind a pending next(): after a stalled read, awaiting it would hang.
+    if (readPending) void packets.return?.()?.catch(() => undefined);
+    else await packets.return?.();
   }
 }
 

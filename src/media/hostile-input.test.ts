@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeVideo } from '../../e2e/fixtures';
 import type { MakeVideoOptions } from '../../e2e/fixtures';
-import { withDeclaredDuration, withOpenEndedLastBox, withTwoByteNalLengths } from '../../e2e/hostile-fixtures';
+import { truncatedCopy, withDamagedMiddle, withDeclaredDuration, withOpenEndedLastBox, withTwoByteNalLengths } from '../../e2e/hostile-fixtures';
 import { sampleFrames } from './frame-sampler';
 import { openMp4 } from './mp4-demuxer';
 import { installNodeWebCodecs } from './node-webcodecs';
@@ -106,5 +106,23 @@ describe('a clip of a single frame', () => {
     source.close();
     const got = await frames(one, [8, 24]);
     expect(got.map((f) => [f.rateIndex, f.frameIndex])).toEqual([[0, 0], [1, 0]]);
+  }, SLOW_MS);
+});
+
+describe('WebM that ends early', () => {
+  const webm = () => clip('two-seconds.webm', { durationSec: 2, fps: 24, codec: 'vp9', container: 'webm', audio: true });
+
+  it('refuses a file damaged in the middle instead of a clip covering a fraction of the video', async () => {
+    const damaged = await withDamagedMiddle(await webm(), join(dir, 'damaged.webm'));
+    const error = await failure(async () => openVideo(await openAsBlob(damaged)));
+    expect(error.code).toBe('damaged');
+    expect(error.message).toMatch(/damaged: its readable frames end at 0\.\d\d s although it says it lasts 2\.01 s/);
+  }, SLOW_MS);
+
+  it.each([0.3, 0.9])('says a file cut at %s of its length is incomplete', async (fraction) => {
+    const cut = await truncatedCopy(await webm(), join(dir, `cut-${fraction}.webm`), fraction);
+    const error = await failure(async () => openVideo(await openAsBlob(cut)));
+    expect(error.code).toBe('truncated');
+    expect(error.message).toMatch(/incomplete/);
   }, SLOW_MS);
 });

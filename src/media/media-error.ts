@@ -6,6 +6,8 @@ export type MediaErrorCode =
   | 'empty-file'
   | 'not-a-video'
   | 'truncated'
+  /** The file's structure is broken in the middle, or reading it loops or stalls (see demux-watchdog.ts). */
+  | 'damaged'
   | 'no-video-track'
   | 'unsupported-codec'
   | 'unsupported-container'

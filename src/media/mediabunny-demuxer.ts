@@ -9,6 +9,7 @@ import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input } from 'mediabunny';
 import type { EncodedPacket as MbPacket, InputAudioTrack, InputVideoTrack } from 'mediabunny';
 import type { DemuxedAudioTrack, DemuxedVideoTrack, Demuxer, EncodedPacket } from './demuxer';
 import { noPackets } from './demuxer';
+import { guardReads, withinDeadline } from './demux-watchdog';
 import { MediaError } from './media-error';
 
 function toPacket(p: MbPacket, offsetUs: number): EncodedPacket {
@@ -43,6 +44,7 @@ async function primaryTracks(input: Input): Promise<{ video: InputVideoTrack; au
   try {
     video = await input.getPrimaryVideoTrack();
   } catch (e) {
+    if (e instanceof MediaError) throw e;
     const reason = e instanceof Error ? e.message : String(e);
     throw new MediaError('not-a-video', `This file could not be read as a video (${reason}).`);
   }
@@ -50,14 +52,73 @@ async function primaryTracks(input: Input): Promise<{ video: InputVideoTrack; au
   return { video, audio: await input.getPrimaryAudioTrack() };
 }
 
+/** Frames may end this much before the duration the file declares (last-frame rounding, a slightly longer audio track). */
+const MISSING_TAIL_TOLERANCE_SEC = 0.5;
+
+const TRUNCATED_MESSAGE = 'The video file is incomplete (it ends before all of its data); the download or copy may have been interrupted.';
+
+/**
+ * True when the Matroska Segment declares more bytes than the file holds (RFC 8794 §4 sizes; an all-ones size is
+ * "unknown", as live recordings write it). Reads only the first few hundred bytes.
+ */
+async function segmentRunsPastEnd(blob: Blob): Promise<boolean> {
+  const head = new Uint8Array(await blob.slice(0, 512).arrayBuffer());
+  const vint = (at: number): { length: number; value: number; unknown: boolean } | null => {
+    const first = head[at];
+    if (first === undefined || first === 0) return null;
+    const length = Math.clz32(first) - 23;
+    let value = first & (0xff >> length);
+    let allOnes = value === 0xff >> length;
+    for (let i = 1; i < length; i++) {
+      value = value * 256 + (head[at + i] ?? 0);
+      allOnes &&= head[at + i] === 0xff;
+    }
+    return { length, value, unknown: allOnes };
+  };
+  const ebmlId = 0x1a45dfa3;
+  const segmentId = 0x18538067;
+  const view = new DataView(head.buffer);
+  if (head.length < 8 || view.getUint32(0) !== ebmlId) return false;
+  const header = vint(4);
+  if (!header) return false;
+  const segment = 4 + header.length + header.value;
+  if (segment + 5 > head.length || view.getUint32(segment) !== segmentId) return false;
+  const size = vint(segment + 4);
+  return size !== null && !size.unknown && segment + 4 + size.length + size.value > blob.size;
+}
+
+/**
+ * Refuses a file whose frames stop well before the duration it declares, instead of giving a clip that silently
+ * covers a fraction of the video: truncated (the Segment runs past the end of the file) or damaged in the middle.
+ */
+async function checkFramesReachDeclaredEnd(blob: Blob, input: Input, endsSec: number[]): Promise<void> {
+  const declaredSec = await input.getDurationFromMetadata();
+  const lastSec = Math.max(0, ...endsSec.filter(Number.isFinite));
+  const missing = declaredSec !== null && declaredSec - lastSec > MISSING_TAIL_TOLERANCE_SEC;
+  if (!missing && lastSec > 0) return;
+  if (await segmentRunsPastEnd(blob)) throw new MediaError('truncated', TRUNCATED_MESSAGE);
+  const extent = lastSec > 0 ? `its readable frames end at ${lastSec.toFixed(2)} s` : 'it has no readable frames';
+  const claim = declaredSec === null ? '' : ` although it says it lasts ${declaredSec.toFixed(2)} s`;
+  throw new MediaError('damaged', `This video file is damaged: ${extent}${claim}.`);
+}
+
+async function readTracks(blob: Blob, input: Input) {
+  const tracks = await primaryTracks(input);
+  const video = await describeVideo(tracks.video);
+  const audio = await describeAudio(tracks.audio);
+  const startSec = await tracks.video.getFirstTimestamp();
+  const videoEndSec = await tracks.video.computeDuration();
+  const audioEndSec = tracks.audio ? await tracks.audio.computeDuration() : 0;
+  await checkFramesReachDeclaredEnd(blob, input, [videoEndSec, audioEndSec]);
+  return { tracks, video, audio, startSec, durationSec: videoEndSec - startSec };
+}
+
 export async function openWithMediabunny(blob: Blob, container: 'mp4' | 'webm'): Promise<Demuxer> {
-  const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
+  const source = new BlobSource(blob);
+  guardReads(source);
+  const input = new Input({ source, formats: ALL_FORMATS });
   try {
-    const tracks = await primaryTracks(input);
-    const video = await describeVideo(tracks.video);
-    const audio = await describeAudio(tracks.audio);
-    const startSec = await tracks.video.getFirstTimestamp();
-    const durationSec = (await tracks.video.computeDuration()) - startSec;
+    const { tracks, video, audio, startSec, durationSec } = await withinDeadline(readTracks(blob, input), 'reading its tracks');
     return {
       container,
       durationSec,

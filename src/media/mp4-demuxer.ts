@@ -54,11 +54,22 @@ function closeOpenEndedBox(bytes: ArrayBuffer, position: number, boxStart: numbe
   }
 }
 
-/** Streams the Blob through mp4box until the moov box is parsed. */
+/**
+ * Streams the Blob through mp4box until the moov box is parsed. Only when that fails are the top-level boxes walked
+ * for an open-ended last box, so ordinary files cost no extra reads.
+ */
 async function readIndex(blob: Blob): Promise<{ file: ISOFile; movie: Movie }> {
-  const openEnded = await openEndedBoxStart(blob);
-  // A size past 32 bits would need a 64-bit header that does not fit in place; such a moov is not a real file.
-  const patchAt = openEnded !== null && blob.size - openEnded <= 0xffffffff ? openEnded : null;
+  try {
+    return await parseIndex(blob, null);
+  } catch (e) {
+    const openEnded = await openEndedBoxStart(blob);
+    // A size past 32 bits would need a 64-bit header that does not fit in place; such a moov is not a real file.
+    if (openEnded === null || blob.size - openEnded > 0xffffffff) throw e;
+    return parseIndex(blob, openEnded);
+  }
+}
+
+async function parseIndex(blob: Blob, patchAt: number | null): Promise<{ file: ISOFile; movie: Movie }> {
   const file = createFile(false);
   let movie: Movie | null = null;
   let parseError: string | null = null;

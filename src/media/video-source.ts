@@ -107,6 +107,8 @@ class DemuxedVideoSource implements VideoSource {
 export async function openVideo(input: Blob): Promise<VideoSource> {
   const opened = await openDemuxer(input);
   try {
+    // The engine cannot place frames in a clip without length ("clip duration must be positive" is not a reason).
+    if (!(opened.durationSec > 0)) throw new MediaError('damaged', 'This video file is damaged: its frames carry no usable timing (the clip has no length).');
     const demuxer = withFourByteNalLengths(opened);
     await ensureVideoSupported(demuxer.video);
     return new DemuxedVideoSource(demuxer);
