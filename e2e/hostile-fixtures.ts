@@ -178,3 +178,38 @@ export async function truncatedCopy(source: string, target: string, fraction = 0
   await writeFile(target, bytes.subarray(0, Math.floor(bytes.length * fraction)));
   return target;
 }
+
+/** Sets the entry count of the first `box` sample table (stsz: sample_count at +8, others at +4 of the payload). */
+export async function withTableCount(source: string, target: string, box: 'stsz' | 'stco' | 'stsc' | 'stts', count: number): Promise<string> {
+  const bytes = new Uint8Array(await readFile(source));
+  const table = walkBoxes(bytes).find((b) => b.type === box);
+  if (!table) throw new Error(`no ${box} box`);
+  setU32(bytes, table.payload + (box === 'stsz' ? 8 : 4), count);
+  await writeFile(target, bytes);
+  return target;
+}
+
+/** Sets the length of the first SPS in the avcC record (§5.3.3.1: after 5 header bytes and the SPS count) to `length`. */
+export async function withSpsLength(source: string, target: string, length: number): Promise<string> {
+  const bytes = new Uint8Array(await readFile(source));
+  const payload = indexOfAscii(bytes, 'avcC', 0) + 4;
+  bytes[payload + 6] = length >> 8;
+  bytes[payload + 7] = length & 0xff;
+  await writeFile(target, bytes);
+  return target;
+}
+
+/** The source's ftyp followed by a moov holding `depth` trak boxes each nested in the previous one. */
+export async function withNestedBoxes(source: string, target: string, depth: number): Promise<string> {
+  const bytes = new Uint8Array(await readFile(source));
+  const ftyp = theBox(bytes, 'ftyp');
+  const out = new Uint8Array(ftyp.end + depth * 8);
+  out.set(bytes.subarray(0, ftyp.end));
+  for (let i = 0; i < depth; i++) {
+    const at = ftyp.end + i * 8;
+    setU32(out, at, (depth - i) * 8);
+    out.set([...(i === 0 ? 'moov' : 'trak')].map((c) => c.charCodeAt(0)), at + 4);
+  }
+  await writeFile(target, out);
+  return target;
+}

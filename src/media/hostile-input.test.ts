@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeVideo } from '../../e2e/fixtures';
 import type { MakeVideoOptions } from '../../e2e/fixtures';
-import { truncatedCopy, withDamagedMiddle, withDeclaredDuration, withOpenEndedLastBox, withTwoByteNalLengths } from '../../e2e/hostile-fixtures';
+import {
+  truncatedCopy, withDamagedMiddle, withDeclaredDuration, withNestedBoxes, withOpenEndedLastBox, withSpsLength, withTableCount,
+  withTwoByteNalLengths,
+} from '../../e2e/hostile-fixtures';
 import { sampleFrames } from './frame-sampler';
 import { openMp4 } from './mp4-demuxer';
 import { installNodeWebCodecs } from './node-webcodecs';
@@ -124,5 +127,32 @@ describe('WebM that ends early', () => {
     const error = await failure(async () => openVideo(await openAsBlob(cut)));
     expect(error.code).toBe('truncated');
     expect(error.message).toMatch(/incomplete/);
+  }, SLOW_MS);
+});
+
+describe('a damaged MP4 index gets a plain reason, never the parser\'s internal text', () => {
+  const withAudio = () => clip('with-audio.mp4', { audio: true });
+  const INTERNAL = /DataView|typed array|call stack|undefined|Assertion|NaN/;
+
+  it.each([
+    // Each case gave the text in brackets before, straight from mp4box or Node.
+    ['a sample table counting more entries than it holds [Offset is outside the bounds of the DataView]', async (p: string) => withTableCount(p, `${p}.stsz.mp4`, 'stsz', 0xffffff)],
+    ['an SPS longer than its avcC box [Invalid typed array length]', async (p: string) => withSpsLength(p, `${p}.sps.mp4`, 0xffff)],
+    ['boxes nested 20 000 deep [Maximum call stack size exceeded]', async (p: string) => withNestedBoxes(p, `${p}.nested.mp4`, 20_000)],
+    ['fewer chunk offsets than chunks (NaN sample offsets: Node\'s Blob.slice aborted the process)', async (p: string) => withTableCount(p, `${p}.stco.mp4`, 'stco', 1)],
+  ])('%s', async (_, damage) => {
+    const path = await damage(await withAudio());
+    const error = await failure(async () => {
+      const source = await openVideo(await openAsBlob(path));
+      try {
+        for await (const f of source.sampleFrames({ rates: [8], width: 16, height: 16 })) expect(f.data.length).toBe(3 * 16 * 16);
+        await source.decodeAudio();
+      } finally {
+        source.close();
+      }
+    });
+    expect(error.code).toBe('damaged');
+    expect(error.message).toMatch(/^This video file is damaged: /);
+    expect(error.message).not.toMatch(INTERNAL);
   }, SLOW_MS);
 });

@@ -176,8 +176,27 @@ function trackEndUs(t: IndexedTrack): number {
   return t.samples.reduce((m, s) => Math.max(m, ((s.cts + s.duration) / t.timescale) * 1e6 + t.offsetUs), 0);
 }
 
+/**
+ * Where the track's samples end in the file, or NaN when the index gives a sample no valid position (a damaged
+ * stsc/stco yields NaN offsets, and Node's Blob.slice aborts the whole process on a NaN, not just throws).
+ */
 function lastByte(t: IndexedTrack): number {
-  return t.samples.reduce((m, s) => Math.max(m, s.offset + s.size), 0);
+  let last = 0;
+  for (const s of t.samples) {
+    if (!Number.isSafeInteger(s.offset) || !Number.isSafeInteger(s.size) || s.offset < 0 || s.size < 0) return Number.NaN;
+    last = Math.max(last, s.offset + s.size);
+  }
+  return last;
+}
+
+/** Throws unless every sample of the tracks lies inside the file. */
+function checkSamplesInFile(blob: Blob, tracks: (IndexedTrack | null)[]): void {
+  for (const t of tracks) {
+    if (!t) continue;
+    const last = lastByte(t);
+    if (Number.isNaN(last)) throw new MediaError('damaged', 'This video file is damaged: its index gives frames no valid position in the file.');
+    if (last > blob.size) throw new MediaError('truncated', TRUNCATED_MESSAGE);
+  }
 }
 
 /** WebCodecs spells the MP3-in-MP4 object types as plain 'mp3'. */
@@ -242,9 +261,7 @@ export async function openMp4(blob: Blob): Promise<Demuxer | null> {
   if (video.samples.length === 0) throw new MediaError('no-video-track', 'The video track of this file contains no frames.');
   const audioTrack = trackWithHandler(file, movie, 'soun');
   const audio = audioTrack ? indexTrack(file, audioTrack, movie) : null;
-  if (lastByte(video) > blob.size || (audio && lastByte(audio) > blob.size)) {
-    throw new MediaError('truncated', TRUNCATED_MESSAGE);
-  }
+  checkSamplesInFile(blob, [video, audio]);
   return {
     container: 'mp4',
     durationSec: trackEndUs(video) / 1e6,

@@ -23,6 +23,7 @@ import { MediaError } from './media-error';
 import { openWithMediabunny } from './mediabunny-demuxer';
 import { openMp4 } from './mp4-demuxer';
 import { withFourByteNalLengths } from './nal-length';
+import { openPlainly, withPlainErrors } from './plain-errors';
 import { makeThumbnails } from './thumbnails';
 import { ensureVideoSupported } from './video-decode';
 
@@ -105,11 +106,11 @@ class DemuxedVideoSource implements VideoSource {
 
 /** Opens a video Blob (a File in the browser, `fs.openAsBlob(path)` in Node); throws MediaError on bad input. */
 export async function openVideo(input: Blob): Promise<VideoSource> {
-  const opened = await openDemuxer(input);
+  const opened = await openPlainly(() => openDemuxer(input));
   try {
     // The engine cannot place frames in a clip without length ("clip duration must be positive" is not a reason).
-    if (!(opened.durationSec > 0)) throw new MediaError('damaged', 'This video file is damaged: its frames carry no usable timing (the clip has no length).');
-    const demuxer = withFourByteNalLengths(opened);
+    if (!(opened.durationSec > 0 && Number.isFinite(opened.durationSec))) throw new MediaError('damaged', 'This video file is damaged: its frames carry no usable timing (the clip has no length).');
+    const demuxer = withPlainErrors(withFourByteNalLengths(opened));
     await ensureVideoSupported(demuxer.video);
     return new DemuxedVideoSource(demuxer);
   } catch (e) {
