@@ -64,14 +64,3 @@ async function readAt(handle: FileHandle, offset: number, length: number): Promi
   const { bytesRead } = await handle.read(buffer, 0, length, offset);
   return buffer.subarray(0, bytesRead);
 }
-
-/** The first `maxFrames` frames of a WAV file as planar float (copies), read without the rest of the file. */
-export async function readWavHead(file: string, maxFrames: number): Promise<{ sampleRate: number; channels: Float32Array[]; nonFinite: number; totalFrames: number }> {
-  const reader = await WavFileReader.open(file);
-  try {
-    const block = await reader.read(0, maxFrames);
-    return { sampleRate: reader.layout.sampleRate, channels: block.channels.map((c) => c.slice()), nonFinite: block.nonFinite, totalFrames: reader.layout.frames };
-  } finally {
-    await reader.close();
-  }
-}
