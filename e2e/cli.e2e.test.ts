@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { link, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, link, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -177,7 +177,7 @@ describe('issue 11: hostile command lines and outputs', () => {
     }
   });
 
-  it('never writes the output onto an input: same path, symlink, hard link, the reference or the curve', async () => {
+  it('never writes the output onto an input: same path, symlink, hard link, the reference, a pack file or the curve', async () => {
     const dir = await mkdtemp(path.join(scratch, 'inputs-'));
     const video = path.join(dir, 'v.mp4');
     await writeFile(video, await readFile(clip));
@@ -191,6 +191,11 @@ describe('issue 11: hostile command lines and outputs', () => {
       expectOneLineFailure(await foley('generate', video, '-o', out, '--pack', TEST_PACK, '--steps', '1'), /refusing to write -o .*: it is the video/);
     }
     expectOneLineFailure(await foley('generate', video, '-o', prompt, '--pack', TEST_PACK, '--audio-prompt', prompt), /refusing to write -o .*ref\.wav: it is the --audio-prompt file/);
+    const pack = path.join(dir, 'pack');
+    await cp(TEST_PACK, pack, { recursive: true });
+    const weights = await readFile(path.join(pack, 'dit.onnx'));
+    expectOneLineFailure(await foley('generate', video, '-o', path.join(pack, 'dit.onnx'), '--pack', pack), /refusing to write -o .*dit\.onnx: it is a file of the model pack/);
+    expect((await readFile(path.join(pack, 'dit.onnx'))).equals(weights)).toBe(true);
     expect((await readFile(video)).equals(before)).toBe(true);
     expect((await readFile(prompt)).equals(promptBefore)).toBe(true);
     const measured = await foley('measure', prompt, '--curve', prompt);

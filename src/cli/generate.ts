@@ -4,7 +4,7 @@
  */
 
 import { existsSync, openAsBlob } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { curveFromJson } from '../dsp/loudness-curve';
@@ -139,11 +139,19 @@ async function checkPaths(args: { video: string; output: string; values: ParsedV
     throw new Error(`cannot write ${args.output}: its folder does not exist`);
   });
   const inputs: NamedInput[] = [{ role: 'the video', file: args.video }];
-  for (const flag of ['audio-prompt', 'target-curve', 'pack'] as const) {
+  for (const flag of ['audio-prompt', 'target-curve'] as const) {
     const file = args.values[flag];
-    if (typeof file === 'string') inputs.push({ role: `the --${flag} file`, file: flag === 'pack' ? path.join(file, 'manifest.json') : file });
+    if (typeof file === 'string') inputs.push({ role: `the --${flag} file`, file });
   }
+  const packDirs = typeof args.values.pack === 'string' ? [args.values.pack] : ['foley-tiny', 'foley-test'].map((id) => path.join(MODELS_DIR, id));
+  for (const dir of packDirs) inputs.push(...(await packFiles(dir)));
   await refuseOverwritingInputs('-o', args.output, inputs);
+}
+
+/** Every file directly in a pack folder (manifest, weights, references): none may be overwritten by -o. */
+async function packFiles(dir: string): Promise<NamedInput[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => ({ role: 'a file of the model pack', file: path.join(dir, e.name) }));
 }
 
 type ParsedValues = ReturnType<typeof parseArgs>['values'];
