@@ -1,8 +1,12 @@
 /**
  * `foley measure <audio-or-video> [--json] [--curve out.json]`: EBU R 128 / ITU-R BS.1770 loudness of a file.
  *
- * WAV is read with src/media/wav.ts; anything else goes through the media layer (WebCodecs from
- * @napi-rs/webcodecs): the file's own audio track is decoded.
+ * WAV is read with src/media/wav-file.ts and metered block by block, so memory does not grow with its length
+ * (except with --curve, which needs the whole signal); anything else goes through the media layer (WebCodecs from
+ * @napi-rs/webcodecs): the file's own audio track is decoded whole.
+ *
+ * Garbage is not measured: NaN or infinite samples are refused (exit 1), and a true peak above +20 dBTP is
+ * reported with a warning line on stderr (the numbers are still printed). --curve never replaces the input.
  *
  * `--json` prints exactly `{"integrated", "lra", "momentaryMax", "shortTermMax", "truePeak", "sampleRate",
  * "channels"}` (LUFS, LU, LUFS, LUFS, dBTP, Hz, count), with null where a measure is −∞ (silence, or too
