@@ -3,16 +3,9 @@ import { join } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { ISOLATION_HEADERS, SECURITY_HEADERS } from './scripts/security-headers.js';
 import { DEFAULT_PACK_ID } from './src/app/default-pack';
 
-/**
- * Cross-origin isolation: SharedArrayBuffer (multi-threaded ORT WASM) needs COOP same-origin + COEP require-corp on
- * the page and on every worker script.
- */
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
 
 const ortDistDir = join(import.meta.dirname, 'node_modules/onnxruntime-web/dist');
 const ortRuntimeFiles = readdirSync(ortDistDir).filter((name) => /^ort-wasm-simd-threaded.*\.(wasm|mjs)$/.test(name));
@@ -80,8 +73,9 @@ export default defineConfig({
       },
     }),
   ],
-  server: { headers: isolationHeaders, host: '127.0.0.1' },
-  preview: { headers: isolationHeaders, host: '127.0.0.1' },
+  // The dev server's React refresh preamble is an inline script, so only the built app gets the CSP.
+  server: { headers: ISOLATION_HEADERS, host: '127.0.0.1' },
+  preview: { headers: SECURITY_HEADERS, host: '127.0.0.1' },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
