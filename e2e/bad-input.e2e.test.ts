@@ -3,14 +3,15 @@
  * can still be generated for.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBadInputs, makeVideo, type BadInputs } from './fixtures';
 import { dropFiles, fileFromDisk, generateAndWait, launchBrowser, startServer, waitForEngine, waitForOpenOutcome, type AppServer, type BrowserSession, type DropFile } from './harness';
-import { webmWithJunkAfterHeader } from './hostile-fixtures';
+import { webmWithJunkAfterHeader, withDeclaredDuration, withTwoByteNalLengths } from './hostile-fixtures';
+import { decodeWav } from '../src/media/wav';
 
 let server: AppServer;
 let browser: BrowserSession;
@@ -18,14 +19,21 @@ let workDir: string;
 let bad: BadInputs;
 let good: DropFile;
 /** Hostile files (issue 11), made by byte surgery on ffmpeg output. */
-let hostile: { junkWebm: string };
+let hostile: { junkWebm: string; oneFrame: string; twoByteNal: string; declaresAnHour: string };
 const GOOD_META = /good\.mp4 · 96×64 · .* · 1\.00 s/;
 
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'foley-bad-input-'));
   bad = await makeBadInputs(join(workDir, 'bad'));
   const webm = await makeVideo({ path: join(workDir, 'good.webm'), durationSec: 1, width: 96, height: 64, fps: 12, codec: 'vp9', container: 'webm' });
-  hostile = { junkWebm: await webmWithJunkAfterHeader(webm, join(workDir, 'junk-after-header.webm')) };
+  const clip = (name: string, durationSec: number, fps: number) =>
+    makeVideo({ path: join(workDir, name), durationSec, width: 96, height: 64, fps, codec: 'h264', container: 'mp4' });
+  hostile = {
+    junkWebm: await webmWithJunkAfterHeader(webm, join(workDir, 'junk-after-header.webm')),
+    oneFrame: await clip('one-frame.mp4', 1 / 24, 24),
+    twoByteNal: await withTwoByteNalLengths(await clip('nal4.mp4', 1, 12), join(workDir, 'nal2.mp4')),
+    declaresAnHour: await withDeclaredDuration(await clip('two-seconds.mp4', 2, 24), join(workDir, 'declares-an-hour.mp4'), 3600),
+  };
 });
 
 afterAll(async () => {
@@ -37,15 +45,14 @@ describe('bad input through the CLI', () => {
   const run = promisify(execFile);
 
   /** `foley generate` with the test pack; a run past `timeoutMs` is killed and counts as a hang. */
-  async function generate(video: string, timeoutMs = 60_000): Promise<{ code: number | string; stderr: string; ms: number }> {
-    const started = Date.now();
+  async function generate(video: string, timeoutMs = 60_000): Promise<{ code: number | string; stderr: string }> {
     const args = ['bin/foley.js', 'generate', video, '-o', join(workDir, 'out.wav'), '--pack', 'public/models/foley-test', '--steps', '1'];
     try {
       const { stderr } = await run('node', args, { cwd: root, timeout: timeoutMs, killSignal: 'SIGKILL' });
-      return { code: 0, stderr, ms: Date.now() - started };
+      return { code: 0, stderr };
     } catch (error) {
       const e = error as { code?: number | string; signal?: string; stderr?: string };
-      return { code: e.signal ?? e.code ?? -1, stderr: e.stderr ?? '', ms: Date.now() - started };
+      return { code: e.signal ?? e.code ?? -1, stderr: e.stderr ?? '' };
     }
   }
 
@@ -57,6 +64,23 @@ describe('bad input through the CLI', () => {
     expect(lines[0]).toMatch(/^foley: /);
     expect(result.stderr).not.toMatch(/\n\s+at |DataView|typed array|call stack|undefined/);
   }
+
+  /** Seconds of audio in the WAV a successful run wrote. */
+  async function writtenSec(): Promise<number> {
+    const wav = decodeWav(new Uint8Array(await readFile(join(workDir, 'out.wav'))));
+    return wav.channels[0]!.length / wav.sampleRate;
+  }
+
+  it.each([
+    ['a single-frame clip', () => hostile.oneFrame, 1 / 24],
+    ['H.264 with 2-byte NAL unit lengths', () => hostile.twoByteNal, 1],
+    ['48 frames whose header declares an hour (work follows the frames)', () => hostile.declaresAnHour, 2],
+  ])('generates for %s', async (_, file, seconds) => {
+    const result = await generate(file());
+    expect(result.stderr).not.toMatch(/^foley: /m);
+    expect(result.code).toBe(0);
+    expect(await writtenSec()).toBeCloseTo(seconds, 3);
+  });
 
   it('stops on a WebM with random bytes after its header (a demuxer loop), naming the time limit', async () => {
     const result = await generate(hostile.junkWebm);
