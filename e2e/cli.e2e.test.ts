@@ -91,6 +91,24 @@ describe('foley generate', () => {
     const wav = decodeWav(new Uint8Array(await readFile(out)));
     expect(Math.abs(wav.channels[1]!.length / 44100 - (await probeDurationSec(clip)))).toBeLessThanOrEqual(0.001);
   });
+
+  it('regenerates --region of a --take: unchanged outside it but for the 50 ms crossfades, new inside', async () => {
+    const take = path.join(scratch, 'take.wav');
+    const redo = path.join(scratch, 'redo.wav');
+    expect((await foley('generate', clip, '-o', take, '--pack', TEST_PACK, '--steps', '1', '--format', 'float32')).code).toBe(0);
+    const result = await foley('generate', clip, '-o', redo, '--pack', TEST_PACK, '--steps', '1', '--format', 'float32', '--seed', '9', '--take', take, '--region', '0.5:0.8');
+    expect(result.code).toBe(0);
+    const [before, after] = [decodeWav(new Uint8Array(await readFile(take))), decodeWav(new Uint8Array(await readFile(redo)))];
+    const fade = Math.round(0.05 * 44100);
+    const [start, end] = [Math.round(0.5 * 44100), Math.round(0.8 * 44100)];
+    after.channels.forEach((channel, c) => {
+      expect(channel.subarray(0, start - fade)).toEqual(before.channels[c]!.subarray(0, start - fade));
+      expect(channel.subarray(end + fade)).toEqual(before.channels[c]!.subarray(end + fade));
+      expect(channel.subarray(start, end)).not.toEqual(before.channels[c]!.subarray(start, end));
+    });
+    expectOneLineFailure(await foley('generate', clip, '-o', redo, '--pack', TEST_PACK, '--take', take, '--region', '0.5:0.505'), /at least one latent frame/);
+    expectOneLineFailure(await foley('generate', clip, '-o', redo, '--pack', TEST_PACK, '--region', '0.5:0.8'), /--region and --take go together/);
+  });
 });
 
 describe('foley --help', () => {

@@ -42,6 +42,9 @@ export const GENERATE_OPTIONS: OptionSpec[] = [
   { name: 'prompt', kind: 'string', valueName: '<text>', maxLength: MAX_PROMPT_CHARS, description: `what it should sound like, e.g. "footsteps on gravel" (≤ ${MAX_PROMPT_CHARS} characters); unknown words are listed` },
   { name: 'audio-prompt', kind: 'string', valueName: '<file.wav>', description: 'a reference recording to sound like (WAV, at least the pack\'s minimum length)' },
   { name: 'no-anchor', kind: 'flag', description: 'with --audio-prompt: steer by the model\'s prompt embedding only, without matching the prompt\'s spectrum and level' },
+  { name: 'no-continuation', kind: 'flag', description: 'with --audio-prompt: do not place the recording before each window as known frames (packs with known-frame conditioning)' },
+  { name: 'region', kind: 'string', valueName: '<start:end>', description: 'with --take: regenerate only these seconds of the take, keeping the rest unchanged' },
+  { name: 'take', kind: 'string', valueName: '<take.wav>', description: 'an earlier output of this video (same pack) whose --region is regenerated' },
   { name: 'seed', kind: 'integer', valueName: '<n>', min: 0, max: MAX_SEED, description: `noise seed, 0 to ${MAX_SEED}; the same seed gives the same audio (default 0)` },
   { name: 'steps', kind: 'integer', valueName: '<n>', min: 1, description: 'denoising steps (default: the pack\'s)' },
   { name: 'cfg', kind: 'number', valueName: '<x>', description: 'classifier-free guidance scale (default: the pack\'s)' },
@@ -132,6 +135,22 @@ async function readTargetCurve(file: string, manifest: PackManifest): Promise<nu
   return curve.channels.map((c) => Array.from(c));
 }
 
+/** `--region 1.5:2.25` and the take WAV it belongs to (read whole: it is this video's length). */
+async function readRegion(range: string, takeFile: string): Promise<GenerateOptions['region']> {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(range);
+  if (!match) throw new UsageError(`--region must be <start:end> in seconds, e.g. 1.5:2.25; got "${range}"`);
+  const reader = await WavFileReader.open(takeFile).catch((error: unknown) => {
+    throw new Error(`--take ${takeFile}: ${(error as Error).message}`);
+  });
+  try {
+    const { sampleRate, frames } = reader.layout;
+    const block = await reader.read(0, frames);
+    return { startSec: Number(match[1]), endSec: Number(match[2]), take: { sampleRate, channels: block.channels.map((c) => c.slice()) } };
+  } finally {
+    await reader.close();
+  }
+}
+
 async function checkPaths(args: { video: string; output: string; values: ParsedValues }): Promise<void> {
   const info = await stat(args.video).catch(() => null);
   if (!info?.isFile()) throw new Error(`video file not found: ${args.video}`);
@@ -139,7 +158,7 @@ async function checkPaths(args: { video: string; output: string; values: ParsedV
     throw new Error(`cannot write ${args.output}: its folder does not exist`);
   });
   const inputs: NamedInput[] = [{ role: 'the video', file: args.video }];
-  for (const flag of ['audio-prompt', 'target-curve'] as const) {
+  for (const flag of ['audio-prompt', 'target-curve', 'take'] as const) {
     const file = args.values[flag];
     if (typeof file === 'string') inputs.push({ role: `the --${flag} file`, file });
   }
@@ -167,6 +186,7 @@ function parseGenerateArgs(argv: readonly string[]) {
   if (positionals.length !== 1) throw new UsageError(`expected one video file, got ${positionals.length}; usage: ${GENERATE_USAGE}`);
   const output = values.output as string | undefined;
   if (!output) throw new UsageError(`-o <out.wav> is required; usage: ${GENERATE_USAGE}`);
+  if ((values.region === undefined) !== (values.take === undefined)) throw new UsageError('--region and --take go together: the seconds to regenerate and the take they belong to');
   const format = (values.format as string | undefined) ?? 'pcm24';
   if (!WAV_FORMATS.includes(format as WavFormat)) throw new UsageError(`--format must be one of ${WAV_FORMATS.join(', ')}, got "${format}"`);
   return { video: positionals[0]!, output, format: format as WavFormat, values };
@@ -203,6 +223,8 @@ async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArg
       audioPrompt,
       promptAnchoring: values['no-anchor'] !== true,
       targetCurveLufs: values['target-curve'] ? await readTargetCurve(values['target-curve'] as string, pack.manifest) : undefined,
+      referenceContinuation: values['no-continuation'] !== true,
+      region: values.take ? await readRegion(values.region as string, values.take as string) : undefined,
     };
     const result = await generate(pack, video, options, { decoder, signal, onProgress: (p) => reporter.progress(p) });
     reporter.done();

@@ -10,7 +10,7 @@ import { audioToLatent, type Latent } from '../dsp/log-mel';
 import { shapeLoudness } from '../dsp/loudness-shaping';
 import { Prng } from '../dsp/prng';
 import { inlineDecoder, splitChannels, type AudioDecoder } from './audio-decoder';
-import { audioPromptLatent } from './audio-prompt';
+import { audioPromptExcerpt, audioPromptLatent, audioPromptWarnings } from './audio-prompt';
 import { applyGain, levelOffset, spectrumGain } from './prompt-anchor';
 import { env } from './env';
 import { referencePrefix, restoreKnown, windowKnown, type KnownClipRows, type ReferencePrefix } from './known-frames';
@@ -103,7 +103,9 @@ async function promptConditioning(runner: SessionRunner, manifest: PackManifest,
 /** The predicted curve moved so its loud parts sit at the audio prompt's level (prompt-anchor.ts). */
 function anchorLevel(predicted: Float32Array, audioPrompt: NonNullable<GenerateOptions['audioPrompt']>, manifest: PackManifest): Float32Array {
   const { curveRate, windowSec, minLufs, maxLufs } = manifest.loudness;
-  const promptCurve = momentaryLoudnessCurve(audioPrompt.channels, audioPrompt.sampleRate, { rate: curveRate, windowSec, minLufs, maxLufs });
+  // The seconds the pack uses (audio-prompt.ts), so the CLI (which reads only those) and the app agree.
+  const excerpt = audioPromptExcerpt(audioPrompt, manifest);
+  const promptCurve = momentaryLoudnessCurve(excerpt.channels, excerpt.sampleRate, { rate: curveRate, windowSec, minLufs, maxLufs });
   const predictedLufs = Array.from(predicted, (value) => minLufs + value * (maxLufs - minLufs));
   const shift = levelOffset([predictedLufs], promptCurve.channels.map((c) => Array.from(c))) / (maxLufs - minLufs);
   return predicted.map((value) => Math.min(1, Math.max(0, value + shift)));
@@ -114,8 +116,9 @@ function referenceRows(latent: Latent, audioPrompt: NonNullable<GenerateOptions[
   const known = manifest.conditioning.known;
   if (!known) return null;
   const { curveRate, windowSec, minLufs, maxLufs } = manifest.loudness;
-  const curve = momentaryLoudnessCurve(audioPrompt.channels, audioPrompt.sampleRate, { rate: curveRate, windowSec, minLufs, maxLufs });
-  const durationSec = audioPrompt.channels[0]!.length / audioPrompt.sampleRate;
+  const excerpt = audioPromptExcerpt(audioPrompt, manifest);
+  const curve = momentaryLoudnessCurve(excerpt.channels, excerpt.sampleRate, { rate: curveRate, windowSec, minLufs, maxLufs });
+  const durationSec = excerpt.channels[0]!.length / excerpt.sampleRate;
   const perChannel = Array.from({ length: manifest.channels }, (_, c) => Array.from(curve.channels[Math.min(c, curve.channels.length - 1)]!));
   const loudness = curveLufsToLoudness(perChannel, manifest.channels, clipSizes(manifest, durationSec), manifest.loudness);
   const maxFrames = Math.floor((known.maxReferenceSec * manifest.sampleRate) / manifest.latent.hop);
@@ -327,6 +330,7 @@ export async function generate(pack: LoadedPack, source: FrameSource, options: G
     predictedCurveLufs,
     unknownWords: cond.unknownWords,
     timings: { totalMs: performance.now() - startedMs, sessionRunMs: runner.sessionRunMs, decoderMs },
+    warnings: options.audioPrompt ? audioPromptWarnings(options.audioPrompt, manifest) : [],
     windows: windows.map((w) => ({ startSec: w.startSample / manifest.sampleRate, endSec: (w.startSample + w.lengthSamples) / manifest.sampleRate })),
   };
 }

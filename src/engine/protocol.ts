@@ -75,6 +75,8 @@ export interface GenerateResult {
   unknownWords: string[];
   /** totalMs: the whole generate(); sessionRunMs: inside ONNX session.run; decoderMs: Griffin-Lim (src/dsp). */
   timings: { totalMs: number; sessionRunMs: number; decoderMs: number };
+  /** Sentences worth showing the user about a usable input (e.g. a clipped reference). */
+  warnings?: string[];
   /** The windows the DiT generated, in seconds of the output. */
   windows: { startSec: number; endSec: number }[];
 }
