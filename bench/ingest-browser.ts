@@ -18,14 +18,15 @@ const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--no-first-run',
 ];
 
-const PAGE = `<!doctype html><meta charset="utf-8"><title>ingest</title><script type="module">
-window.runIngest = (request) => new Promise((resolve) => {
+// The page script is a file of its own: scripts/serve.js sends a CSP with script-src 'self', which refuses inline scripts.
+const PAGE = '<!doctype html><meta charset="utf-8"><title>ingest</title><script type="module" src="./ingest-page.js"></script>';
+const PAGE_SCRIPT = `window.runIngest = (request) => new Promise((resolve) => {
   const worker = new Worker('./ingest-worker.js', { type: 'module' });
   worker.onmessage = (e) => { worker.terminate(); resolve(e.data); };
   worker.onerror = (e) => { worker.terminate(); resolve({ type: 'error', code: 'worker', message: e.message }); };
   worker.postMessage(request);
 });
-</script>`;
+`;
 
 export interface IngestBrowser {
   /** Runs one request on a media file previously passed by name (its basename). */
@@ -65,6 +66,7 @@ export async function startIngestBrowser(mediaFiles: string[]): Promise<IngestBr
   const dir = await mkdtemp(join(tmpdir(), 'ingest-page-'));
   await bundleWorker(dir);
   await writeFile(join(dir, 'index.html'), PAGE);
+  await writeFile(join(dir, 'ingest-page.js'), PAGE_SCRIPT);
   for (const file of mediaFiles) await copyFile(file, join(dir, basename(file)));
   const server = await serve(dir);
   const profileDir = await mkdtemp(join(tmpdir(), 'ingest-profile-'));

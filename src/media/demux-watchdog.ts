@@ -50,14 +50,29 @@ export function guardReads(source: object): void {
   };
 }
 
-/** Resolves or rejects as `work` does, or rejects with a MediaError naming `what` after `limitSec` without a result. */
-export function withinDeadline<T>(work: Promise<T>, what: string, limitSec = DEMUX_STALL_LIMIT_SEC): Promise<T> {
+/**
+ * Resolves or rejects as `work` does, or rejects with a MediaError naming `what` once `limitSec` pass without a
+ * result or progress. `watchProgress` (optional) subscribes a callback that restarts the clock, e.g. on every read
+ * from the file, so a slow but moving read of a large file is never cut off; it returns its unsubscribe function.
+ */
+export function withinDeadline<T>(
+  work: Promise<T>, what: string, limitSec = DEMUX_STALL_LIMIT_SEC, watchProgress?: (restart: () => void) => () => void,
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let unsubscribe: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new MediaError('damaged', `This file is damaged or unreadable: ${what} made no progress for ${limitSec} s.`)),
-      limitSec * 1000,
-    );
+    const start = () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => reject(new MediaError('damaged', `This file is damaged or unreadable: ${what} made no progress for ${limitSec} s.`)),
+        limitSec * 1000,
+      );
+    };
+    start();
+    unsubscribe = watchProgress?.(start);
   });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([work, deadline]).finally(() => {
+    clearTimeout(timer);
+    unsubscribe?.();
+  });
 }

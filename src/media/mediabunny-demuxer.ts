@@ -9,7 +9,7 @@ import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input } from 'mediabunny';
 import type { EncodedPacket as MbPacket, InputAudioTrack, InputVideoTrack } from 'mediabunny';
 import type { DemuxedAudioTrack, DemuxedVideoTrack, Demuxer, EncodedPacket } from './demuxer';
 import { noPackets } from './demuxer';
-import { guardReads, withinDeadline } from './demux-watchdog';
+import { DEMUX_STALL_LIMIT_SEC, guardReads, withinDeadline } from './demux-watchdog';
 import { MediaError } from './media-error';
 
 function toPacket(p: MbPacket, offsetUs: number): EncodedPacket {
@@ -118,7 +118,9 @@ export async function openWithMediabunny(blob: Blob, container: 'mp4' | 'webm'):
   guardReads(source);
   const input = new Input({ source, formats: ALL_FORMATS });
   try {
-    const { tracks, video, audio, startSec, durationSec } = await withinDeadline(readTracks(blob, input), 'reading its tracks');
+    const { tracks, video, audio, startSec, durationSec } = await withinDeadline(
+      readTracks(blob, input), 'reading its tracks', DEMUX_STALL_LIMIT_SEC, (restart) => source.on('read', restart),
+    );
     return {
       container,
       durationSec,
