@@ -261,6 +261,18 @@ describe('pack files over HTTP stay inside the pack URL', { timeout: 60_000 }, (
     expect(requests).toBe(5);
   });
 
+  it('refuses a file shorter than its manifest size', async () => {
+    const dir = await packCopy('short-http');
+    const file = path.join(dir, 'adapters.onnx');
+    await writeFile(file, (await readFile(file)).subarray(0, 1000));
+    const server = await serveFolder(dir);
+    try {
+      await expect(loadPack(httpPackSource(server.url), cpuOnly)).rejects.toThrow(/adapters\.onnx is 1000 bytes but the manifest says \d+/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('stops downloading a file as soon as it outgrows its manifest size', async () => {
     const oversized = { name: 'dit.onnx', sentBytes: 0 };
     const server = await serveFolder(PACK_DIR, oversized);

@@ -129,23 +129,30 @@ async function download(url: string, request: FileRequest): Promise<Uint8Array> 
     checkSize(request, bytes.byteLength);
     return bytes;
   }
+  // With the size known from the manifest the bytes land in one buffer of that size: the file is held once, not twice.
+  const sized = request.bytes !== undefined ? new Uint8Array(request.bytes) : undefined;
   const parts: Uint8Array[] = [];
   let loadedBytes = 0;
   const reader = response.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    loadedBytes += value.byteLength;
     try {
-      checkSize(request, loadedBytes);
+      checkSize(request, loadedBytes + value.byteLength);
     } catch (error) {
       await reader.cancel();
       throw error;
     }
-    parts.push(value);
+    if (sized) sized.set(value, loadedBytes);
+    else parts.push(value);
+    loadedBytes += value.byteLength;
     request.onProgress?.(loadedBytes, Math.max(totalBytes, loadedBytes));
   }
-  const bytes = new Uint8Array(loadedBytes);
+  return sized ? sized.subarray(0, loadedBytes) : concatenate(parts, loadedBytes);
+}
+
+function concatenate(parts: Uint8Array[], byteLength: number): Uint8Array {
+  const bytes = new Uint8Array(byteLength);
   let offset = 0;
   for (const part of parts) {
     bytes.set(part, offset);
