@@ -20,7 +20,8 @@ describe('the built CLI', () => {
     const { inputs } = JSON.parse(await readFile(STAMP, 'utf8')) as { inputs: string[] };
     expect(inputs).toContain('src/cli/main.ts');
     expect(inputs).toContain('src/engine/audio-decoder.ts');
-    expect(inputs.every((input) => input.startsWith('src/'))).toBe(true);
+    expect(inputs).toContain('node_modules/onnxruntime-node/package.json');
+    expect(inputs.every((input) => input.startsWith('src/') || /^node_modules\/[^/]+(\/[^/]+)?\/package\.json$/.test(input))).toBe(true);
     // Backdating the build is the same as editing a source after it (and touches no source another developer edits).
     const epoch = new Date(0);
     await utimes(STAMP, epoch, epoch);

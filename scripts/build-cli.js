@@ -9,6 +9,7 @@
  * Usage: node scripts/build-cli.js [--if-stale]
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -18,6 +19,39 @@ export const CLI_ENTRY = join(CLI_DIR, 'foley.mjs');
 /** Each build writes inputs.json last: its inputs (repository-relative) and outputs; its mtime is when the build started. */
 const STAMP_FILE = 'inputs.json';
 const ENTRY_POINTS = { foley: 'src/cli/main.ts', 'audio-decoder': 'src/engine/audio-decoder.ts' };
+
+/**
+ * Packages the built CLI loads when a command first uses one of their exports, not at start. Node evaluates every
+ * static import before main() runs, and these four are most of a start-up (quiet machine: onnxruntime-node's native
+ * library 58 ms, mediabunny 73 ms, @napi-rs/webcodecs 34 ms, mp4box 15 ms; Node itself ~40 ms), which `foley --help`
+ * or `foley measure x.wav` never need. The bundle imports a stand-in per package whose exports are getters that
+ * require() the real package on first access; esbuild reads a CommonJS module's exports where they are used, so
+ * `ort.InferenceSession` loads onnxruntime-node right there. The export names are read from each package at build
+ * time. A package that fails to load then fails inside the command, which reports it as one line.
+ */
+const LAZY_PACKAGES = ['onnxruntime-node', '@napi-rs/webcodecs', 'mediabunny', 'mp4box'];
+/** Bound in the bundle's banner: the stand-ins are CommonJS inside an ES module, which has no `require`. */
+const REQUIRE_BINDING = '__foleyRequire';
+
+function lazyPackages() {
+  const requireFromRoot = createRequire(join(ROOT_DIR, 'package.json'));
+  return {
+    name: 'foley:lazy-packages',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => (LAZY_PACKAGES.includes(args.path) ? { path: args.path, namespace: 'lazy-package' } : undefined));
+      build.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => {
+        const names = Object.keys(requireFromRoot(args.path)).filter((name) => name !== 'default' && name !== '__esModule');
+        const getters = names.map((name) => `${JSON.stringify(name)}: { enumerable: true, get: () => load()[${JSON.stringify(name)}] }`);
+        const contents = [
+          'let loaded;',
+          `const load = () => (loaded ??= ${REQUIRE_BINDING}(${JSON.stringify(args.path)}));`,
+          `Object.defineProperties(module.exports, { ${getters.join(', ')} });`,
+        ].join('\n');
+        return { contents, loader: 'js' };
+      });
+    },
+  };
+}
 
 /**
  * True when the build exists and no input changed since it started. Synchronous and cheap (one stat per input,
@@ -54,13 +88,18 @@ export async function buildCli(dir = CLI_DIR) {
       format: 'esm',
       target: 'node20',
       packages: 'external',
+      plugins: [lazyPackages()],
+      banner: { js: `import { createRequire as __foleyCreateRequire } from 'node:module'; const ${REQUIRE_BINDING} = __foleyCreateRequire(import.meta.url);` },
       metafile: true,
       logLevel: 'error',
     });
     mkdirSync(dir, { recursive: true });
     const outputs = Object.keys(ENTRY_POINTS).map((name) => `${name}.mjs`);
     for (const output of outputs) renameSync(join(tmpDir, output), join(dir, output));
-    const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+    // Sources, and the package.json of each lazy package (an update may change its export names); stand-ins live in
+    // their own esbuild namespace ("lazy-package:…") and are no files.
+    const sources = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/') && !input.includes(':'));
+    const inputs = [...sources, ...LAZY_PACKAGES.map((name) => `node_modules/${name}/package.json`)];
     const stampTmp = join(tmpDir, STAMP_FILE);
     writeFileSync(stampTmp, `${JSON.stringify({ inputs, outputs }, null, 1)}\n`);
     // An edit made while esbuild ran is newer than this, so the next start rebuilds.
