@@ -3,7 +3,7 @@
  * Builds the `foley` CLI into plain JavaScript under .cache/cli/ (git-ignored), so a command does not transpile
  * TypeScript every time it starts. esbuild is already installed (tsx and Vite run on it); it bundles src/cli/main.ts
  * and the decoder threads' job module for Node. npm packages stay external: onnxruntime-node and @napi-rs/webcodecs
- * load native binaries that cannot be bundled, and with the others external a dependency update needs no rebuild.
+ * load native binaries that cannot be bundled, and with the others external most dependency updates need no rebuild.
  * The output sits two folders below the repository like src/cli/, so `new URL('../../public/models/', import.meta.url)`
  * in the sources still finds the packs.
  * Usage: node scripts/build-cli.js [--if-stale]
@@ -22,9 +22,9 @@ const ENTRY_POINTS = { foley: 'src/cli/main.ts', 'audio-decoder': 'src/engine/au
 
 /**
  * Packages the built CLI loads when a command first uses one of their exports, not at start. Node evaluates every
- * static import before main() runs, and these four are most of a start-up (quiet machine: onnxruntime-node's native
- * library 58 ms, mediabunny 73 ms, @napi-rs/webcodecs 34 ms, mp4box 15 ms; Node itself ~40 ms), which `foley --help`
- * or `foley measure x.wav` never need. The bundle imports a stand-in per package whose exports are getters that
+ * static import before main() runs, and these four were most of a start-up (import times measured here: mediabunny
+ * 73 ms, onnxruntime-node's native library 58 ms, @napi-rs/webcodecs 34 ms, mp4box 15 ms), which `foley --help` or
+ * `foley measure x.wav` never need. The bundle imports a stand-in per package whose exports are getters that
  * require() the real package on first access; esbuild reads a CommonJS module's exports where they are used, so
  * `ort.InferenceSession` loads onnxruntime-node right there. The export names are read from each package at build
  * time. A package that fails to load then fails inside the command, which reports it as one line.
