@@ -46,13 +46,14 @@ describe('sampleFlow', () => {
     expect(heunRatio).toBeLessThan(4.4);
   });
 
-  it('Heun integrates a field linear in t exactly while Euler is off by the known first-order error', async () => {
-    // dx/dt = 2t → x(1) = x(0) + 1. Euler with n steps gives x(0) + (n − 1) / n.
+  it('Heun integrates a field linear in t exactly but for its last step, which is Euler as in training/foley/flow.py', async () => {
+    // dx/dt = 2t → x(1) = x(0) + 1. Euler with n steps gives x(0) + (n − 1) / n; Heun is exact over [0, 1 − 1/n]
+    // ((1 − 1/n)² = 9/16) and then takes an Euler step of 2·(3/4)·(1/4) = 3/8, never evaluating the model at t = 1.
     const field = (x: Float32Array, t: number) => x.map(() => 2 * t);
     const start = Float32Array.from([1]);
     const heun = await sampleFlow(start, arrayOps(field).ops, { steps: 4, method: 'heun' });
     const euler = await sampleFlow(start, arrayOps(field).ops, { steps: 4, method: 'euler' });
-    expect(heun[0]).toBeCloseTo(2, 6);
+    expect(heun[0]).toBeCloseTo(1 + 9 / 16 + 3 / 8, 6);
     expect(euler[0]).toBeCloseTo(1 + 3 / 4, 6);
   });
 

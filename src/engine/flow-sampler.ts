@@ -68,7 +68,9 @@ export async function sampleFlow<X>(noise: X, ops: FlowOps<X>, options: SampleFl
       if (x !== noise) ops.release(x);
       throw abortError(signal);
     }
-    const next = await stepFn(x, i * dt, dt, ops);
+    // The last Heun step would evaluate the model at t = 1, where it was never trained (training/foley/flow.py
+    // samples t in (0, 1)); like the Python sampler, it falls back to Euler there.
+    const next = await (i === steps - 1 ? eulerStep : stepFn)(x, i * dt, dt, ops);
     if (x !== noise) ops.release(x);
     x = next;
     options.onStep?.(i + 1, steps);

@@ -112,7 +112,9 @@ describe('generate on the test pack with a real MP4', () => {
 
   it('refuses bad options and prompts with a sentence', async () => {
     const video = await open();
-    await expect(generate(pack, video, { seed: 1, steps: 0 })).rejects.toThrow(/steps must be an integer from 1 to 1000/);
+    await expect(generate(pack, video, { seed: 1, steps: 0 })).rejects.toThrow(/steps must be a whole number from 1 to 20 for this pack/);
+    // The DiT divides by max(1 − t, 0.05): more than 20 steps would end off the clean estimate (manifest sampler.maxSteps).
+    await expect(generate(pack, video, { seed: 1, steps: 21 })).rejects.toThrow(/at most 20/);
     await expect(generate(pack, video, { seed: 1.5 })).rejects.toThrow(/seed must be an integer/);
     const short = { sampleRate: 48000, channels: [new Float32Array(4800).fill(0.1)] };
     await expect(generate(pack, video, { seed: 1, audioPrompt: short })).rejects.toThrow(/audio prompt is 0.10 s long; it needs at least 0.5 s/);

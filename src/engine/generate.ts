@@ -58,7 +58,10 @@ interface ClipConditioning {
 function checkOptions(options: GenerateOptions, manifest: PackManifest): { steps: number; cfgScale: number; seed: number } {
   const steps = options.steps ?? manifest.sampler.steps;
   const cfgScale = options.cfgScale ?? manifest.sampler.cfgScale;
-  if (!Number.isInteger(steps) || steps < 1 || steps > 1000) throw new RangeError(`steps must be an integer from 1 to 1000, got ${steps}`);
+  const maxSteps = manifest.sampler.maxSteps ?? 1000;
+  if (!Number.isInteger(steps) || steps < 1 || steps > maxSteps) {
+    throw new RangeError(`steps must be a whole number from 1 to ${maxSteps} for this pack (it samples correctly with at most ${maxSteps}), got ${steps}`);
+  }
   if (!Number.isFinite(cfgScale) || cfgScale < 0 || cfgScale > 50) throw new RangeError(`cfg scale must be a number from 0 to 50, got ${cfgScale}`);
   if (!Number.isInteger(options.seed)) throw new RangeError(`seed must be an integer, got ${options.seed}`);
   return { steps, cfgScale, seed: options.seed };

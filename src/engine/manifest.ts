@@ -95,6 +95,11 @@ export interface SamplerDefaults {
   windowSec: number;
   /** Crossfade between windows. */
   overlapSec: number;
+  /**
+   * Most steps the pack samples correctly with: the DiT turns its clean-latent estimate into a velocity dividing by
+   * max(1 − t, a floor), exact only while the last step starts below 1 − floor. Absent in older packs (then 1000).
+   */
+  maxSteps?: number;
 }
 
 export interface TextConditioning {
@@ -210,6 +215,10 @@ export function parseManifest(json: unknown): PackManifest {
   const sampler = expectObject(m.sampler, 'manifest.sampler');
   for (const key of ['steps', 'cfgScale', 'windowSec', 'overlapSec']) expectNumber(sampler[key], `manifest.sampler.${key}`);
   if (sampler.method !== 'euler' && sampler.method !== 'heun') fail('manifest.sampler.method must be "euler" or "heun"');
+  if (sampler.maxSteps !== undefined) {
+    const maxSteps = expectNumber(sampler.maxSteps, 'manifest.sampler.maxSteps');
+    if (!Number.isInteger(maxSteps) || maxSteps < (sampler.steps as number)) fail(`manifest.sampler.maxSteps must be a whole number of at least sampler.steps, got ${maxSteps}`);
+  }
   const conditioning = expectObject(m.conditioning, 'manifest.conditioning');
   const text = expectObject(conditioning.text, 'manifest.conditioning.text');
   if (!Array.isArray(text.vocabulary) || text.vocabulary.length < 2) fail('manifest.conditioning.text.vocabulary must list at least <pad> and <unk>');

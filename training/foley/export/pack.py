@@ -13,7 +13,7 @@ from foley.config import FoleyConfig
 from foley.export.components import ComponentIO, component_io, example_inputs, module_for, run_torch
 from foley.export.onnx_graphs import export_component
 from foley.export.tensors import encode, file_digest
-from foley.networks import KNOWN_KINDS, MAX_REFERENCE_SEC, FoleyModel
+from foley.networks import KNOWN_KINDS, MAX_REFERENCE_SEC, MIN_NOISE_LEVEL, FoleyModel
 
 SCHEMA_VERSION = 1
 # Small on purpose: reference files stay a few hundred KB and run fast in CI and in Chromium.
@@ -69,6 +69,12 @@ def export_one(model: FoleyModel, cfg: FoleyConfig, name: str, io: ComponentIO, 
     }
 
 
+def max_steps(cfg: FoleyConfig) -> int:
+    """Most sampler steps the DiT is exact for: the last step starts at t = 1 − 1/steps, which must stay at or below
+    1 − MIN_NOISE_LEVEL (networks.DiT.velocity); the pack's default steps are always allowed."""
+    return max(cfg.steps, int(round(1 / MIN_NOISE_LEVEL)))
+
+
 def manifest(cfg: FoleyConfig, *, pack_id: str, version: str, purpose: str, description: str, license_id: str, components: dict) -> dict:
     """Every field of src/engine/manifest.ts PackManifest."""
     return {
@@ -101,6 +107,7 @@ def manifest(cfg: FoleyConfig, *, pack_id: str, version: str, purpose: str, desc
             'method': cfg.method,
             'windowSec': cfg.window_sec,
             'overlapSec': cfg.overlap_sec,
+            'maxSteps': max_steps(cfg),
         },
         'conditioning': {
             'modalities': ['video', 'loudness', 'text', 'audio'],
