@@ -15,7 +15,8 @@ export interface PendingRequest<T> {
   promise: Promise<T>;
 }
 
-type ProgressListener = (progress: Progress, etaSec: number | null) => void;
+/** `etaLowerBound`: the estimate leaves out a phase not measured yet. */
+type ProgressListener = (progress: Progress, etaSec: number | null, etaLowerBound: boolean) => void;
 
 interface Waiter {
   resolve: (response: Response) => void;
@@ -45,12 +46,12 @@ export class EngineClient {
     });
   }
 
-  loadPack(packUrl: string, backend: Backend | undefined, onProgress: ProgressListener): PendingRequest<{ pack: PackInfo; backend: Backend }> {
+  loadPack(packUrl: string, backend: Backend | undefined, onProgress: ProgressListener): PendingRequest<{ pack: PackInfo; backend: Backend; backendReason: string }> {
     return this.send(
       { type: 'load-pack', packUrl, ...(backend ? { backend } : {}) },
       (reply) => {
         if (reply.type !== 'pack-loaded') throw unexpected(reply);
-        return { pack: reply.pack, backend: reply.backend };
+        return { pack: reply.pack, backend: reply.backend, backendReason: reply.backendReason };
       },
       onProgress,
     );
@@ -96,7 +97,7 @@ export class EngineClient {
     const waiter = this.waiters.get(message.id);
     if (!waiter) return;
     if (message.type === 'progress') {
-      waiter.onProgress?.(message.progress, message.etaSec);
+      waiter.onProgress?.(message.progress, message.etaSec, message.etaLowerBound ?? false);
       return;
     }
     this.waiters.delete(message.id);

@@ -15,6 +15,7 @@ import type { Action } from './store/action';
 import { ActionManager } from './store/action-manager';
 import * as actions from './store/actions';
 import { referenceFailed, referenceLoaded, referenceReadStarted } from './store/reference-actions';
+import type { BackendRequest } from './store/state';
 
 export interface SessionConfig {
   packUrl: string;
@@ -46,6 +47,9 @@ export class Session {
     audioRunningChanged: (running) => this.manager.dispatch(actions.setAudioRunning, running),
   });
   private client: EngineClient | null = null;
+  private packUrl = '';
+  /** Counts pack loads, so only the latest backend picked lands in the store. */
+  private packLoads = 0;
   /** Counts reference reads, so only the latest file picked lands in the store. */
   private referenceReads = 0;
   private readonly disposers: (() => void)[] = [
@@ -64,15 +68,38 @@ export class Session {
       dispatch(actions.engineFailed, `The engine could not start: ${messageOf(error)}`);
       return;
     }
-    this.client.loadPack(config.packUrl, config.backend, (progress) => dispatch(actions.engineLoading, progress)).promise.then(
-      (loaded) => dispatch(actions.engineReady, loaded),
-      (error: unknown) => dispatch(actions.engineFailed, messageOf(error)),
-    );
+    this.packUrl = config.packUrl;
+    this.loadPack(config.backend ? { backend: config.backend, from: 'address' } : null);
     // Cancel is state (Escape or the button set job.cancelling); the request follows the state.
     this.disposers.push(
       this.manager.store.subscribe((state, previous) => {
         if (state.job?.cancelling && !previous.job?.cancelling) this.client?.cancel(state.job.requestId);
       }),
+    );
+  }
+
+  /**
+   * Reloads the pack on another backend (null: let the engine choose). The address follows, so a reload keeps the
+   * choice and `?backend=` stays the one way to force a backend from outside.
+   */
+  switchBackend(backend: Backend | null): void {
+    const { dispatch, state } = this.bound();
+    if (state.job) return dispatch(actions.rejectInput, 'Cancel or finish the current generation before switching the backend.');
+    if (!this.client || state.engine.status === 'starting') return;
+    const url = new URL(globalThis.location.href);
+    if (backend) url.searchParams.set('backend', backend);
+    else url.searchParams.delete('backend');
+    globalThis.history.replaceState(globalThis.history.state, '', url);
+    this.loadPack(backend ? { backend, from: 'user' } : null);
+  }
+
+  private loadPack(request: BackendRequest | null): void {
+    const { dispatch } = this.bound();
+    const load = ++this.packLoads;
+    dispatch(actions.engineLoadStarted, request);
+    this.client!.loadPack(this.packUrl, request?.backend, (progress) => dispatch(actions.engineLoading, progress)).promise.then(
+      (loaded) => load === this.packLoads && dispatch(actions.engineReady, loaded),
+      (error: unknown) => load === this.packLoads && dispatch(actions.engineFailed, messageOf(error)),
     );
   }
 
@@ -113,7 +140,7 @@ export class Session {
     if (!this.client || state.engine.status !== 'ready' || !video || state.job || state.readingReference !== null) return;
     const seed = state.doc.seed;
     const options = generateOptionsFor(state.doc, state.reference);
-    const request = this.client.generate(options, (progress, etaSec) => dispatch(actions.generateProgress, { progress, etaSec }));
+    const request = this.client.generate(options, (progress, etaSec, etaLowerBound) => dispatch(actions.generateProgress, { progress, etaSec, etaLowerBound }));
     dispatch(actions.generateStarted, request.id);
     request.promise.then(
       (result) => dispatch(actions.generated, { ...result, seed, durationSec: video.info.durationSec }),

@@ -86,9 +86,13 @@ function describeProgress(p: Progress): string {
     case 'encode':
       return 'encoding conditions';
     case 'denoise':
+      // After the last step the last window decodes: name that, not a finished step count.
+      if (p.window === p.windows - 1 && p.step >= p.steps) return `decoding audio (all ${p.windows * p.steps} steps done)`;
       return `denoising window ${p.window + 1}/${p.windows}, step ${p.step}/${p.steps}`;
     case 'decode-audio':
       return `decoding audio ${p.done}/${p.total}`;
+    case 'shape':
+      return 'shaping loudness';
   }
 }
 

@@ -12,7 +12,9 @@ export type Progress =
   | { stage: 'decode-video'; doneSec: number; totalSec: number }
   | { stage: 'encode'; done: number; total: number }
   | { stage: 'denoise'; step: number; steps: number; window: number; windows: number }
-  | { stage: 'decode-audio'; done: number; total: number };
+  | { stage: 'decode-audio'; done: number; total: number }
+  /** Loudness shaping of the whole clip to the target curve, the last phase; sent as it starts. */
+  | { stage: 'shape'; durationSec: number };
 
 export interface GenerateOptions {
   seed: number;
@@ -40,6 +42,7 @@ export interface GenerateOptions {
 }
 
 export type Request =
+  /** `backend` forces one; without it the engine picks (src/engine/backend-choice.ts) and says why. */
   | { type: 'load-pack'; id: number; packUrl: string; backend?: Backend }
   | { type: 'open-video'; id: number; file: File }
   | { type: 'generate'; id: number; options: GenerateOptions }
@@ -82,9 +85,11 @@ export interface GenerateResult {
 }
 
 export type Response =
-  | { type: 'pack-loaded'; id: number; pack: PackInfo; backend: Backend }
+  /** `backendReason`: one sentence on why this backend runs the model (automatic choice, request, fallback). */
+  | { type: 'pack-loaded'; id: number; pack: PackInfo; backend: Backend; backendReason: string }
   | { type: 'video-opened'; id: number; video: VideoInfo }
-  | { type: 'progress'; id: number; progress: Progress; etaSec: number | null }
+  /** Sent on every engine event and once a second between them; `etaLowerBound`: a phase ahead is not measured yet. */
+  | { type: 'progress'; id: number; progress: Progress; etaSec: number | null; etaLowerBound?: boolean }
   | { type: 'generated'; id: number; result: GenerateResult }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string };

@@ -6,16 +6,20 @@
 import { openVideo, type VideoSource } from '../media/video-source';
 import type { AudioDecoder } from './audio-decoder';
 import { webDecoderPool } from './audio-decoder-web';
+import { chooseBackend, probeWebGpu } from './backend-choice';
 import { loadBrowserPack, packInfo } from './browser-pack';
-import { EtaEstimator } from './eta';
+import { EtaEstimator, type PhaseCosts, type WorkPlan } from './eta';
 import { isAbortError } from './flow-sampler';
 import { generate } from './generate';
+import { planWindows } from './long-form';
 import type { LoadedPack } from './pack-loader';
-import type { GenerateOptions, Request, Response } from './protocol';
+import type { Backend, GenerateOptions, Progress, Request, Response } from './protocol';
 
 /** Timeline thumbnails per opened video, and their height in pixels. */
 const THUMBNAIL_COUNT = 12;
 const THUMBNAIL_HEIGHT_PX = 48;
+/** How often a running generation re-sends its progress with a fresh estimate, so the ETA never stands still. */
+const ETA_TICK_MS = 1000;
 
 const scope = globalThis as unknown as {
   postMessage(message: Response, transfer?: Transferable[]): void;
@@ -27,6 +31,8 @@ let video: VideoSource | null = null;
 const jobs = new Map<number, AbortController>();
 /** Griffin-Lim threads, started with the first generation and kept for the worker's lifetime. */
 let decoder: AudioDecoder | null = null;
+/** Phase costs the last generation measured on the loaded pack and backend: the next one's ETA starts from them. */
+let measuredCosts: PhaseCosts = {};
 
 function post(message: Response, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
@@ -37,13 +43,43 @@ function refuseWhileGenerating(what: string): void {
   if (jobs.size > 0) throw new Error(`cannot ${what} while a generation is running; cancel it first`);
 }
 
+const BACKEND_NAMES: Record<Backend, string> = { webgpu: 'WebGPU', wasm: 'WASM', cpu: 'CPU' };
+
 async function handleLoadPack({ id, packUrl, backend }: Extract<Request, { type: 'load-pack' }>): Promise<void> {
   refuseWhileGenerating('load a model pack');
   const previous = pack;
   pack = null;
+  measuredCosts = {};
   await previous?.dispose();
-  pack = await loadBrowserPack(packUrl, backend, (progress) => post({ type: 'progress', id, progress, etaSec: null }));
-  post({ type: 'pack-loaded', id, pack: packInfo(pack), backend: pack.backend });
+  const choice = chooseBackend(backend, await probeWebGpu());
+  const onProgress = (progress: Progress) => post({ type: 'progress', id, progress, etaSec: null });
+  let reason = choice.reason;
+  for (const [i, candidate] of choice.order.entries()) {
+    try {
+      pack = await loadBrowserPack(packUrl, candidate, onProgress);
+      break;
+    } catch (error) {
+      const next = choice.order[i + 1];
+      if (next === undefined) throw error;
+      reason = `${BACKEND_NAMES[candidate]} could not start (${error instanceof Error ? error.message : String(error)}), so ${BACKEND_NAMES[next]} runs the model`;
+    }
+  }
+  const loaded = pack!;
+  post({ type: 'pack-loaded', id, pack: packInfo(loaded), backend: loaded.backend, backendReason: reason });
+}
+
+/** The work of a generation as far as it is known before it starts; generate()'s own events correct it. */
+function workPlan(loaded: LoadedPack, durationSec: number, options: GenerateOptions): WorkPlan | null {
+  const { manifest } = loaded;
+  const { windowSec, overlapSec, steps } = manifest.sampler;
+  try {
+    const totalSamples = Math.round(durationSec * manifest.sampleRate);
+    const windows = planWindows({ totalSamples, sampleRate: manifest.sampleRate, hop: manifest.latent.hop, windowSec, overlapSec }).length;
+    return { videoSec: durationSec, windows, steps: options.steps ?? steps };
+  } catch {
+    // generate() refuses such a clip or plan itself, with a message for the user.
+    return null;
+  }
 }
 
 async function handleOpenVideo(id: number, file: File): Promise<void> {
@@ -69,16 +105,29 @@ async function handleGenerate(id: number, options: GenerateOptions): Promise<voi
   refuseWhileGenerating('start another generation');
   const controller = new AbortController();
   jobs.set(id, controller);
-  const eta = new EtaEstimator();
+  const eta = new EtaEstimator(undefined, { plan: workPlan(pack, video.info.durationSec, options), priors: measuredCosts });
+  let latest: Progress | null = null;
+  const report = () => {
+    if (!latest) return;
+    const estimate = eta.estimate();
+    post({ type: 'progress', id, progress: latest, etaSec: estimate?.sec ?? null, etaLowerBound: estimate?.lowerBound ?? false });
+  };
+  const ticker = setInterval(report, ETA_TICK_MS);
   try {
     decoder ??= webDecoderPool();
     const result = await generate(pack, video, options, {
       decoder,
       signal: controller.signal,
-      onProgress: (progress) => post({ type: 'progress', id, progress, etaSec: eta.update(progress) }),
+      onProgress: (progress) => {
+        latest = progress;
+        eta.update(progress);
+        report();
+      },
     });
+    measuredCosts = eta.costs();
     post({ type: 'generated', id, result }, result.channels.map((c) => c.buffer as ArrayBuffer));
   } finally {
+    clearInterval(ticker);
     jobs.delete(id);
   }
 }

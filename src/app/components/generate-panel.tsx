@@ -125,9 +125,9 @@ function JobProgress() {
   const job = useAppState((state) => state.job);
   if (!job) return null;
   const text = job.progress ? describeProgress(job.progress) : { label: 'Starting…', fraction: 0 };
-  const eta = describeEta(job.etaSec);
+  const eta = describeEta(job.etaSec, job.etaLowerBound);
   return (
-    <div className="job" data-testid="job">
+    <div className="job" data-testid="job" data-stage={job.progress?.stage ?? 'start'}>
       <div className="progress" role="progressbar" aria-label={text.label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(text.fraction * 100)}>
         <div className="progress-fill" style={{ width: `${text.fraction * 100}%` }} />
       </div>

@@ -4,7 +4,7 @@
 
 import type { Backend, PackInfo, Progress } from '../../engine/protocol';
 import { defineAction, record, skip, type KeyStroke } from './action';
-import { MAX_PX_PER_SEC, MIN_PX_PER_SEC, type AppState, type GeneratedTrack, type LoadedVideo, type ProjectDoc, type WavFormat } from './state';
+import { MAX_PX_PER_SEC, MIN_PX_PER_SEC, type AppState, type BackendRequest, type GeneratedTrack, type LoadedVideo, type ProjectDoc, type WavFormat } from './state';
 
 function plainKey(stroke: KeyStroke): boolean {
   return !stroke.ctrlKey && !stroke.metaKey && !stroke.altKey && !stroke.inTextField;
@@ -20,10 +20,19 @@ function fail(state: AppState, message: string): AppState {
 
 // Engine lifecycle
 
-export const engineReady = defineAction<{ pack: PackInfo; backend: Backend }>({
+/** The engine (re)loads its pack: at start, and when the user picks another backend. */
+export const engineLoadStarted = defineAction<BackendRequest | null>({
+  name: 'engineLoadStarted',
+  label: 'Start engine',
+  perform: (state, backendRequest) =>
+    skip({ ...state, engine: { ...state.engine, status: 'starting', backend: null, backendReason: null, backendRequest, failure: null, loading: null } }),
+});
+
+export const engineReady = defineAction<{ pack: PackInfo; backend: Backend; backendReason: string }>({
   name: 'engineReady',
   label: 'Engine ready',
-  perform: (state, { pack, backend }) => skip({ ...state, engine: { status: 'ready', pack, backend, failure: null, loading: null } }),
+  perform: (state, { pack, backend, backendReason }) =>
+    skip({ ...state, engine: { ...state.engine, status: 'ready', pack, backend, backendReason, failure: null, loading: null } }),
 });
 
 export const engineLoading = defineAction<Progress>({
@@ -72,13 +81,13 @@ export const rejectInput = defineAction<string>({
 export const generateStarted = defineAction<number>({
   name: 'generateStarted',
   label: 'Generate',
-  perform: (state, requestId) => skip({ ...state, job: { requestId, progress: null, etaSec: null, cancelling: false }, notice: null }),
+  perform: (state, requestId) => skip({ ...state, job: { requestId, progress: null, etaSec: null, etaLowerBound: false, cancelling: false }, notice: null }),
 });
 
-export const generateProgress = defineAction<{ progress: Progress; etaSec: number | null }>({
+export const generateProgress = defineAction<{ progress: Progress; etaSec: number | null; etaLowerBound: boolean }>({
   name: 'generateProgress',
   label: 'Generation progress',
-  perform: (state, { progress, etaSec }) => skip(state.job ? { ...state, job: { ...state.job, progress, etaSec } } : state),
+  perform: (state, { progress, etaSec, etaLowerBound }) => skip(state.job ? { ...state, job: { ...state.job, progress, etaSec, etaLowerBound } } : state),
 });
 
 export const generated = defineAction<GeneratedTrack>({

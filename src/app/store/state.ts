@@ -9,9 +9,19 @@ export type WavFormat = 'pcm16' | 'pcm24' | 'float32';
 
 export type EngineStatus = 'starting' | 'ready' | 'failed';
 
+/** A backend the app forces: from `?backend=` in the address or the user's pick in the top bar. */
+export interface BackendRequest {
+  backend: Backend;
+  from: 'address' | 'user';
+}
+
 export interface EngineState {
   status: EngineStatus;
   backend: Backend | null;
+  /** Why the engine runs on `backend`, in the engine's words (automatic choice, request, fallback). */
+  backendReason: string | null;
+  /** null: the engine chooses. */
+  backendRequest: BackendRequest | null;
   pack: PackInfo | null;
   /** Why the engine could not start; shown in place of the Generate button. */
   failure: string | null;
@@ -31,6 +41,8 @@ export interface GenerationJob {
   requestId: number;
   progress: Progress | null;
   etaSec: number | null;
+  /** The estimate leaves out a phase not measured yet: the real time is longer. */
+  etaLowerBound: boolean;
   cancelling: boolean;
 }
 
@@ -98,7 +110,7 @@ export const MIN_PX_PER_SEC = 10;
 export const MAX_PX_PER_SEC = 800;
 
 export const initialState: AppState = {
-  engine: { status: 'starting', backend: null, pack: null, failure: null, loading: null },
+  engine: { status: 'starting', backend: null, backendReason: null, backendRequest: null, pack: null, failure: null, loading: null },
   video: null,
   opening: null,
   job: null,
