@@ -323,6 +323,7 @@ export async function generate(pack: LoadedPack, source: FrameSource, options: G
     // Nothing may reject unobserved if denoising failed or was cancelled while windows were still decoding.
     await Promise.allSettled(decoding);
   }
+  hooks.onProgress?.({ stage: 'shape', durationSec: sizes.durationSec });
   const predictedCurveLufs = loudnessToCurveLufs(cond.predictedLoudness, manifest.channels, sizes, manifest.loudness);
   // Without a user curve the output obeys the curve predicted from the video, the one the app shows.
   if (options.region) output = spliceRegion(options.region, output, windows, manifest.sampleRate, (audio) => shapeToTarget(audio, options.targetCurveLufs ?? predictedCurveLufs, manifest));
