@@ -4,7 +4,7 @@
  * a video with no motion at all gets a quiet, steady ambience, not noise bursts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -61,3 +61,25 @@ describe('foley-tiny on a video with no motion', () => {
   }
 });
 
+
+describe('foley-tiny long takes (issue 11 #15)', () => {
+  it('has no 100 ms span below −70 dBFS where the target curve asks for −30 LUFS throughout', async () => {
+    const durationSec = 24;
+    const video = await makeVideo({ path: path.join(scratch, 'long.mp4'), durationSec, width: 160, height: 120, fps: 24, codec: 'h264', container: 'mp4', motion: 'moving-box' });
+    const curve = path.join(scratch, 'flat.json');
+    const points = durationSec * 6;
+    await writeFile(curve, JSON.stringify({ rate: 6, windowSec: 0.4, unit: 'LUFS', channels: [Array(points).fill(-30), Array(points).fill(-30)] }));
+    const out = path.join(scratch, 'long.wav');
+    await run('node', [FOLEY, 'generate', video, '-o', out, '--pack', PACK, '--target-curve', curve, '--format', 'float32'], { cwd: ROOT });
+    const { channels } = decodeWav(new Uint8Array(await readFile(out)));
+    const span = 4410;
+    const holes: string[] = [];
+    for (let start = 0; start + span <= channels[0]!.length; start += span / 2) {
+      let energy = 0;
+      for (const c of channels) for (let i = start; i < start + span; i++) energy += c[i]! * c[i]!;
+      const dbfs = 10 * Math.log10(energy / (span * channels.length) + 1e-20);
+      if (dbfs < -70) holes.push(`${(start / 44_100).toFixed(2)} s: ${dbfs.toFixed(1)} dBFS`);
+    }
+    expect(holes).toEqual([]);
+  }, 180_000);
+});

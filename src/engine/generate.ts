@@ -13,6 +13,7 @@ import { inlineDecoder, splitChannels, type AudioDecoder } from './audio-decoder
 import { audioPromptExcerpt, audioPromptLatent, audioPromptWarnings } from './audio-prompt';
 import { applyGain, levelOffset, spectrumGain } from './prompt-anchor';
 import { env } from './env';
+import { applyLatentFloor } from './latent-floor';
 import { referencePrefix, restoreKnown, windowKnown, type KnownClipRows, type ReferencePrefix } from './known-frames';
 import { abortError, sampleFlow, type FlowOps } from './flow-sampler';
 import { planWindows, mixWindow, type AudioWindow } from './long-form';
@@ -231,8 +232,10 @@ async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{
   const final = await sampleFlow(noise, ops, { steps: ctx.settings.steps, method, signal: ctx.hooks.signal, onStep: report });
   const latent = (await readFloat32(final)).slice(prefix * dims, (prefix + frames) * dims);
   final.dispose();
-  if (known) restoreKnown(latent, frames, dims, known);
   if (cond.anchorLatent) applyGain(latent, spectrumGain({ data: latent, frames, dims }, cond.anchorLatent, channels, nMels, manifest.latent.std));
+  applyLatentFloor(latent, frames, channels, nMels, manifest.latent.std);
+  // Last, so given frames stay exactly as given.
+  if (known) restoreKnown(latent, frames, dims, known);
   return { latent, frames };
 }
 

@@ -16,7 +16,7 @@ const MAX_GAIN_NATS = 2.4 * Math.LN10;
 const LEVEL_PERCENTILE = 90;
 
 /** Latent [frames, channels·nMels] → mean log power (nats) per band over each channel's active frames, [channel][band]. */
-function bandMeans(latent: Float32Array, frames: number, channels: number, nMels: number, std: number): Float64Array[] {
+export function bandMeans(latent: Float32Array, frames: number, channels: number, nMels: number, std: number): Float64Array[] {
   const dims = channels * nMels;
   return Array.from({ length: channels }, (_, c) => {
     const energy = new Float64Array(frames);
