@@ -97,6 +97,32 @@ async function checkDownloads(page: Page, samples: number, sampleRate: number): 
   }
 }
 
+/** Starts collecting every progress stage the job shows (its data-stage), however briefly; call before Generate. */
+async function recordStages(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen = new Set<string>();
+    (window as unknown as { stagesSeen: Set<string> }).stagesSeen = seen;
+    const note = (element: Element | null | undefined) => {
+      const stage = element?.getAttribute('data-stage');
+      if (stage) seen.add(stage);
+    };
+    const jobIn = (node: Node) => (node instanceof Element ? (node.matches('[data-testid="job"]') ? node : node.querySelector('[data-testid="job"]')) : null);
+    new MutationObserver((records) => {
+      for (const record of records) {
+        if (record.type === 'attributes') {
+          if (record.oldValue) seen.add(record.oldValue);
+          note(record.target as Element);
+        }
+        for (const node of [...Array.from(record.addedNodes), ...Array.from(record.removedNodes)]) note(jobIn(node));
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-stage'], attributeOldValue: true });
+  });
+}
+
+async function stagesSeen(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...(window as unknown as { stagesSeen: Set<string> }).stagesSeen]);
+}
+
 describe.each([
   { backend: 'webgpu', badge: 'WebGPU' },
   { backend: 'wasm', badge: 'WASM' },
@@ -111,7 +137,10 @@ describe.each([
       expect(await nonBackgroundPixels(page, '[data-testid="thumbnails"]')).toBeGreaterThan(0);
 
       await page.getByTestId('prompt').fill('footsteps zzzunknownword');
+      await recordStages(page);
       await generateAndWait(page);
+      // Every phase reports progress, up to loudness shaping at the end.
+      expect(await stagesSeen(page)).toEqual(expect.arrayContaining(['decode-video', 'denoise', 'shape']));
       const lane = page.getByTestId('audio-lane');
       const sampleRate = Number(await lane.getAttribute('data-sample-rate'));
       const samples = Number(await lane.getAttribute('data-samples'));
