@@ -7,6 +7,7 @@
  * video and the 2 s prompt in a temp dir.
  *
  * Options: --data <dir> --out <file.json> --clips N --pack <dir> --protocols video,ref,text --steps N
+ *          --generate-args "<more foley generate options>" (an A/B of one engine option, e.g. --no-continuation)
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,10 +24,10 @@ type Protocol = (typeof PROTOCOLS)[number];
 const METRICS = ['onsetF1', 'loudnessR', 'melFD', 'avAlign'] as const;
 type Scores = Partial<Record<(typeof METRICS)[number], number | null>> & { candidate: string; error?: string; partial?: boolean; seconds?: number };
 
-interface Options { data: string; out?: string; clips?: number; pack?: string; protocols: Protocol[]; steps?: string }
+interface Options { data: string; out?: string; clips?: number; pack?: string; protocols: Protocol[]; steps?: string; generateArgs: string[] }
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { data: path.resolve(ROOT, '../shared/data/real-dev'), protocols: [...PROTOCOLS] };
+  const o: Options = { data: path.resolve(ROOT, '../shared/data/real-dev'), protocols: [...PROTOCOLS], generateArgs: [] };
   for (let i = 0; i < argv.length; i++) {
     const [name, value] = [argv[i], argv[i + 1]];
     if (value === undefined) throw new Error(`${name} needs a value`);
@@ -36,12 +37,13 @@ function parseOptions(argv: string[]): Options {
     else if (name === '--clips') o.clips = Number(value);
     else if (name === '--pack') o.pack = path.resolve(value);
     else if (name === '--steps') o.steps = value;
+    else if (name === '--generate-args') o.generateArgs = value.split(/\s+/).filter((a) => a.length > 0);
     else if (name === '--protocols') {
       const list = value.split(',');
       const bad = list.filter((p) => !(PROTOCOLS as readonly string[]).includes(p));
       if (bad.length) throw new Error(`unknown protocol ${bad.join(', ')}; valid: ${PROTOCOLS.join(', ')}`);
       o.protocols = list as Protocol[];
-    } else throw new Error(`unknown option ${name}; valid: --data --out --clips --pack --protocols --steps`);
+    } else throw new Error(`unknown option ${name}; valid: --data --out --clips --pack --protocols --steps --generate-args`);
   }
   if (o.clips !== undefined && !(Number.isInteger(o.clips) && o.clips > 0)) throw new Error('--clips needs a positive whole number');
   return o;
@@ -105,7 +107,7 @@ async function evalClip(clip: Clip, o: Options, work: string): Promise<ClipResul
   const outputs: string[] = [];
   for (const protocol of o.protocols) {
     const out = path.join(work, `${protocol}.wav`);
-    const args = ['generate', silent, '-o', out, ...(o.pack ? ['--pack', o.pack] : []), ...(o.steps ? ['--steps', o.steps] : [])];
+    const args = ['generate', silent, '-o', out, ...(o.pack ? ['--pack', o.pack] : []), ...(o.steps ? ['--steps', o.steps] : []), ...o.generateArgs];
     if (protocol === 'ref') args.push('--audio-prompt', prompt);
     if (protocol === 'text') args.push('--prompt', clip.label);
     const r = await foley(args);
