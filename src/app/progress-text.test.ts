@@ -11,7 +11,7 @@ describe('describeProgress', () => {
 
   it('names the phase that runs after each event, never standing on "all steps done"', () => {
     expect(describeProgress({ stage: 'denoise', step: 4, steps: 4, window: 1, windows: 2 }).label).toBe('Decoding audio (all 8 steps done)');
-    expect(describeProgress({ stage: 'denoise', step: 4, steps: 4, window: 0, windows: 2 }).label).toBe('Generating sound (4 of 4 steps done, window 1 of 2)');
+    expect(describeProgress({ stage: 'denoise', step: 4, steps: 4, window: 0, windows: 2 }).label).toBe('Preparing window 2 of 2 (window 1 done)');
     expect(describeProgress({ stage: 'decode-video', doneSec: 2, totalSec: 2 }).label).toBe('Encoding the video for the model');
     expect(describeProgress({ stage: 'decode-audio', done: 1, total: 2 }).label).toBe('Decoding audio (1 of 2 windows)');
     expect(describeProgress({ stage: 'shape', durationSec: 10 })).toEqual({ label: 'Shaping loudness (10.0 s)', fraction: 1 });

@@ -50,6 +50,10 @@ function describeDenoise(progress: Extract<Progress, { stage: 'denoise' }>): Pro
   if (lastWindow && progress.step >= progress.steps) {
     return { label: `Decoding audio (all ${progress.windows * progress.steps} steps done)`, fraction };
   }
+  // Between windows the latent is read back and the next window's conditions computed (slow on a software GPU).
+  if (progress.step >= progress.steps) {
+    return { label: `Preparing window ${progress.window + 2} of ${progress.windows} (window ${progress.window + 1} done)`, fraction };
+  }
   const windowLabel = progress.windows > 1 ? `, window ${progress.window + 1} of ${progress.windows}` : '';
   return { label: `Generating sound (${progress.step} of ${progress.steps} steps done${windowLabel})`, fraction };
 }

@@ -69,13 +69,22 @@ describe('EtaEstimator', () => {
     expect(eta.estimate()).toEqual({ sec: 8, lowerBound: true });
   });
 
-  it('grows the estimate when a step takes longer than the average so far', () => {
+  it('grows the estimate when a step takes longer than the average so far, by the stall spread over the steps', () => {
     const { at, wait } = clocked();
     at(0, { stage: 'encode', done: 1, total: 1 });
     at(2000, step(2, 0, 1, 10)); // 1 s per step, 8 left
     expect(wait(2500)?.sec).toBeCloseTo(7.5, 9);
-    // The third step has run 5 s: assume it ends now and the 7 after it are as slow.
-    expect(wait(7000)?.sec).toBeCloseTo(35, 9);
+    // The third step has run 5 s: it ends now, making 3 steps in 7 s, and 7 steps are left at that average.
+    expect(wait(7000)?.sec).toBeCloseTo((7 * 7) / 3, 9);
+    expect(wait(12_000)?.sec).toBeCloseTo((7 * 12) / 3, 9);
+  });
+
+  it('a stall between windows (seen: 65 s on SwiftShader WebGPU) is not taken as the pace of every step left', () => {
+    const { at, wait } = clocked();
+    at(0, { stage: 'encode', done: 1, total: 1 });
+    for (let k = 1; k <= 16; k++) at(k * 100, step(k, 0, 2, 16));
+    // 65 s without a step after window 1: 17 steps "done" in 66.6 s, 15 left at that average.
+    expect(wait(66_600)?.sec).toBeCloseTo((15 * 66.6) / 17, 6);
   });
 
   it('estimates reading and conditioning from their rates, with the work planned up front', () => {

@@ -6,7 +6,9 @@
  * Rates come from this job as it runs, else from `priors` (what an earlier job on the same pack and backend
  * measured, see `costs()`). A phase still ahead whose rate nobody has measured makes the estimate a lower bound;
  * without any step rate there is no estimate at all. Time since the last event counts: the estimate keeps falling
- * between events, and when a unit overruns its average the remaining units are assumed to be as slow (it grows).
+ * between events, and when a unit overruns its average the phase's average is taken as if that unit ended now, so
+ * the estimate grows with a stall, by the stall spread over the phase's units (a 65 s stall between two windows of
+ * 16 steps on SwiftShader WebGPU is not 65 s per step still to come).
  */
 
 import type { Progress } from './protocol';
@@ -45,6 +47,9 @@ interface Remaining {
   unitMs: number | undefined;
   /** Units between two progress events of the phase: a step, a window, 0.25 s of video, or the whole phase. */
   grain: number;
+  /** Units of the phase done, and ms since it began: its average including the unit in progress. */
+  done: number;
+  elapsedMs: number;
 }
 
 export class EtaEstimator {
@@ -114,12 +119,13 @@ export class EtaEstimator {
 
   /** Seconds left now; null while no step rate is known (measured or prior). */
   estimate(): Eta | null {
-    const phases = this.remaining();
+    const nowMs = this.now();
+    const phases = this.remaining(nowMs);
     if (!phases) return null;
-    const sinceLastMs = this.now() - this.phaseEventMs;
+    const sinceLastMs = nowMs - this.phaseEventMs;
     let totalMs = 0;
     let lowerBound = false;
-    phases.forEach(({ units, unitMs }, i) => {
+    phases.forEach(({ units, unitMs, grain: phaseGrain, done, elapsedMs }, i) => {
       if (units !== undefined && units <= 0) return;
       if (units === undefined || unitMs === undefined) {
         lowerBound = true;
@@ -129,10 +135,11 @@ export class EtaEstimator {
         totalMs += units * unitMs;
         return;
       }
-      // The current phase: its grain in progress has run for sinceLastMs already; past its average it is slower
-      // than measured, and so, assume, are the grains after it.
-      const grain = Math.min(phases[0]!.grain, units);
-      totalMs += sinceLastMs <= unitMs * grain ? units * unitMs - sinceLastMs : ((units - grain) / grain) * sinceLastMs;
+      // The current phase: its grain in progress has run for sinceLastMs already. Past its average, take it as
+      // ending now and re-average the phase with it.
+      const grain = Math.min(phaseGrain, units);
+      if (sinceLastMs <= unitMs * grain) totalMs += units * unitMs - sinceLastMs;
+      else totalMs += (units - grain) * Math.max(unitMs, elapsedMs / (done + grain));
     });
     const sec = Math.max(0, totalMs) / 1000;
     // "At least 0 s" says nothing.
@@ -188,7 +195,7 @@ export class EtaEstimator {
   }
 
   /** The phases from the current one on, each with units left and unit cost; null without a step rate. */
-  private remaining(): Remaining[] | null {
+  private remaining(nowMs: number): Remaining[] | null {
     const { videoSec, windows, steps } = this.plan;
     const stepMs = this.rate('stepMs');
     if (stepMs === undefined || windows === undefined || steps === undefined) return null;
@@ -198,11 +205,18 @@ export class EtaEstimator {
     // While denoising, earlier windows decode alongside it; only the last window's decode is left at the end.
     const decodesLeft = denoising ? 1 : windows - this.decodesDone;
     const all: Record<Phase, Remaining> = {
-      read: { units: videoSec === undefined ? undefined : videoSec - this.readDoneSec, unitMs: this.rate('readMsPerSec'), grain: READ_GRAIN_SEC },
-      condition: { units: this.conditionEndMs === null ? videoSec : 0, unitMs: this.rate('conditionMsPerSec'), grain: videoSec ?? 1 },
-      denoise: { units: stepsLeft, unitMs: stepMs, grain: 1 },
-      tail: { units: decodesLeft, unitMs: this.rate('decodeMsPerWindow'), grain: 1 },
-      shape: { units: videoSec, unitMs: this.rate('shapeMsPerSec'), grain: videoSec ?? 1 },
+      read: {
+        units: videoSec === undefined ? undefined : videoSec - this.readDoneSec,
+        unitMs: this.rate('readMsPerSec'),
+        grain: READ_GRAIN_SEC,
+        done: this.readDoneSec,
+        elapsedMs: nowMs - this.startMs,
+      },
+      // Single-grain phases: an overrun leaves nothing of them to estimate.
+      condition: { units: this.conditionEndMs === null ? videoSec : 0, unitMs: this.rate('conditionMsPerSec'), grain: videoSec ?? 1, done: 0, elapsedMs: 0 },
+      denoise: { units: stepsLeft, unitMs: stepMs, grain: 1, done: this.stepsDone, elapsedMs: nowMs - (this.conditionEndMs ?? this.startMs) },
+      tail: { units: decodesLeft, unitMs: this.rate('decodeMsPerWindow'), grain: 1, done: 0, elapsedMs: nowMs - this.phaseEventMs },
+      shape: { units: videoSec, unitMs: this.rate('shapeMsPerSec'), grain: videoSec ?? 1, done: 0, elapsedMs: 0 },
     };
     const order: Phase[] = ['read', 'condition', 'denoise', 'tail', 'shape'];
     return order.slice(order.indexOf(this.phase)).map((phase) => all[phase]);
