@@ -246,12 +246,13 @@ describe('engine parity in Chromium', () => {
     await page.goto(pageUrl);
     const r = (await page.evaluate(() => (window as unknown as { runProtocol(): Promise<unknown> }).runProtocol())) as Record<string, Record<string, unknown>>;
     await page.close();
-    expect(r.loaded).toEqual({ type: 'pack-loaded', backend: 'webgpu', id: 'foley-test', vocabulary: 16 });
+    // Without a request the worker picks; Chromium's only WebGPU here is SwiftShader, so it picks WASM (backend-choice.ts).
+    expect(r.loaded).toEqual({ type: 'pack-loaded', backend: 'wasm', id: 'foley-test', vocabulary: 16 });
     expect(r.early).toEqual({ type: 'error', message: 'open a video first' });
     expect(r.opened).toMatchObject({ type: 'video-opened', thumbnails: 12, bitmap: true });
     const samples = Math.round((r.opened!.durationSec as number) * 44100);
     expect(r.generated).toEqual({ type: 'generated', samples: [samples, samples], unknownWords: ['dragon'], points: Math.ceil((samples * 6) / 44100 - 1e-9) });
-    expect(r.stages).toEqual(['decode-video', 'encode', 'denoise', 'decode-audio']);
+    expect(r.stages).toEqual(['decode-video', 'encode', 'denoise', 'decode-audio', 'shape']);
     expect(r.etaReported).toBe(true);
     expect(r.cancelled).toEqual({ type: 'cancelled' });
     expect(r.unknown!.type).toBe('error');

@@ -34,5 +34,6 @@ describe('describeEta', () => {
   it('says "over" when a phase ahead is not measured yet', () => {
     expect(describeEta(12.9, true)).toBe('over 12 s left');
     expect(describeEta(150, true)).toBe('over 2 min left');
+    expect(describeEta(0.4, true)).toBeNull();
   });
 });

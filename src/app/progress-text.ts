@@ -64,6 +64,8 @@ function describeDenoise(progress: Extract<Progress, { stage: 'denoise' }>): Pro
  */
 export function describeEta(etaSec: number | null, lowerBound = false): string | null {
   if (etaSec === null || !Number.isFinite(etaSec) || etaSec < 0) return null;
+  // "Over 0 s left" says nothing.
+  if (lowerBound && etaSec < 1) return null;
   if (lowerBound) return etaSec < 90 ? `over ${Math.floor(etaSec)} s left` : `over ${Math.floor(etaSec / 60)} min left`;
   if (etaSec < 1) return 'almost done';
   if (etaSec < 90) return `about ${Math.round(etaSec)} s left`;

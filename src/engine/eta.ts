@@ -141,10 +141,7 @@ export class EtaEstimator {
       if (sinceLastMs <= unitMs * grain) totalMs += units * unitMs - sinceLastMs;
       else totalMs += (units - grain) * Math.max(unitMs, elapsedMs / (done + grain));
     });
-    const sec = Math.max(0, totalMs) / 1000;
-    // "At least 0 s" says nothing.
-    if (lowerBound && sec < 1) return null;
-    return { sec, lowerBound };
+    return { sec: Math.max(0, totalMs) / 1000, lowerBound };
   }
 
   /** What this job measured, over the priors it was given; call when the job has ended (it closes shaping). */
