@@ -12,7 +12,9 @@ import { EtaEstimator, type PhaseCosts, type WorkPlan } from './eta';
 import { isAbortError } from './flow-sampler';
 import { generate } from './generate';
 import { planWindows } from './long-form';
+import { ManifestError } from './manifest';
 import type { LoadedPack } from './pack-loader';
+import { PackIntegrityError, PackSourceError } from './pack-source';
 import type { Backend, GenerateOptions, Progress, Request, Response } from './protocol';
 
 /** Timeline thumbnails per opened video, and their height in pixels. */
@@ -60,7 +62,9 @@ async function handleLoadPack({ id, packUrl, backend }: Extract<Request, { type:
       break;
     } catch (error) {
       const next = choice.order[i + 1];
-      if (next === undefined) throw error;
+      // A missing or damaged pack fails on every backend: say so once, without a second download.
+      const packProblem = error instanceof PackSourceError || error instanceof PackIntegrityError || error instanceof ManifestError;
+      if (next === undefined || packProblem) throw error;
       reason = `${BACKEND_NAMES[candidate]} could not start (${error instanceof Error ? error.message : String(error)}), so ${BACKEND_NAMES[next]} runs the model`;
     }
   }
