@@ -60,7 +60,7 @@ describe('generate on the test pack with a real MP4', () => {
     expect(Math.max(...lufs)).toBeLessThanOrEqual(0);
     expect(result.timings.sessionRunMs).toBeGreaterThan(0);
     expect(result.timings.sessionRunMs).toBeLessThanOrEqual(result.timings.totalMs);
-    expect([...stages].sort()).toEqual(['decode-audio', 'decode-video', 'denoise', 'encode']);
+    expect([...stages].sort()).toEqual(['decode-audio', 'decode-video', 'denoise', 'encode', 'shape']);
   }, 120_000);
 
   it('is deterministic for a seed and changes with the seed', async () => {
