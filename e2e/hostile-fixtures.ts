@@ -213,3 +213,60 @@ export async function withNestedBoxes(source: string, target: string, depth: num
   await writeFile(target, out);
   return target;
 }
+
+/**
+ * Sets a 32-bit big-endian field `payloadOffset` bytes into the payload of the one `type` box, e.g. mdhd's timescale
+ * (+12, version 0) or tkhd's 16.16 width (+76) and height (+80): a header that lies about one number.
+ */
+export async function withBoxField(source: string, target: string, type: string, payloadOffset: number, value: number): Promise<string> {
+  const bytes = new Uint8Array(await readFile(source));
+  const box = theBox(bytes, type);
+  if (box.payload + payloadOffset + 4 > box.end) throw new Error(`${type} has no field at +${payloadOffset}`);
+  setU32(bytes, box.payload + payloadOffset, value >>> 0);
+  await writeFile(target, bytes);
+  return target;
+}
+
+/** Sets the width and height of the first visual sample entry (stsd → avc1/vp09/av01 …, ISO 14496-12 §12.1.3). */
+export async function withSampleEntrySize(source: string, target: string, width: number, height: number): Promise<string> {
+  const bytes = new Uint8Array(await readFile(source));
+  // stsd payload: version/flags 4, entry_count 4; the entry: size 4, format 4, reserved 6, data_reference_index 2,
+  // pre_defined 2, reserved 2, pre_defined 12, then width 16 and height 16 bits.
+  const entry = theBox(bytes, 'stsd').payload + 8;
+  new DataView(bytes.buffer).setUint16(entry + 32, width);
+  new DataView(bytes.buffer).setUint16(entry + 34, height);
+  await writeFile(target, bytes);
+  return target;
+}
+
+/**
+ * Reverses the order of the boxes directly inside the one `parent` box (e.g. stbl: stco … stsd), in place. The
+ * total size is unchanged, so no offset moves; ISO 14496-12 recommends an order but readers may not rely on it.
+ */
+export async function withChildrenReversed(source: string, target: string, parent: string): Promise<string> {
+  const bytes = new Uint8Array(await readFile(source));
+  const box = theBox(bytes, parent);
+  const children: Uint8Array[] = [];
+  for (let at = box.payload; at + 8 <= box.end; at += u32(bytes, at)) children.push(bytes.slice(at, at + u32(bytes, at)));
+  let at = box.payload;
+  for (const child of children.reverse()) {
+    bytes.set(child, at);
+    at += child.length;
+  }
+  await writeFile(target, bytes);
+  return target;
+}
+
+/**
+ * Swaps the first two top-level boxes of a faststart MP4 (ftyp, moov → moov, ftyp): the media data does not move,
+ * so every chunk offset stays right; only a reader that insists on ftyp first would refuse it.
+ */
+export async function withFirstBoxesSwapped(source: string, target: string): Promise<string> {
+  const bytes = new Uint8Array(await readFile(source));
+  const first = bytes.slice(0, u32(bytes, 0));
+  const second = bytes.slice(first.length, first.length + u32(bytes, first.length));
+  bytes.set(second, 0);
+  bytes.set(first, second.length);
+  await writeFile(target, bytes);
+  return target;
+}

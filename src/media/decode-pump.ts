@@ -117,8 +117,15 @@ export async function* pumpDecoder<D extends DecoderLike, Out extends Closable, 
   }
 }
 
+/**
+ * @napi-rs/webcodecs wraps FFmpeg's reason in its own status and FFmpeg's error number ("Decode failed:
+ * GenericFailure, Decode failed: FFmpeg error: FFmpeg error -1094995529: Invalid data found when processing input");
+ * only FFmpeg's own sentence tells a user anything.
+ */
+const NATIVE_ERROR_PREFIX = /^.*FFmpeg error -?\d+: /;
+
 function decodeFailed(label: string, e: unknown): MediaError {
-  const reason = e instanceof Error ? e.message : String(e);
+  const reason = (e instanceof Error ? e.message : String(e)).replace(NATIVE_ERROR_PREFIX, '');
   return new MediaError('decode-failed', `The ${label} stream could not be decoded: ${reason}`);
 }
 

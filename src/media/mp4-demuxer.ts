@@ -4,7 +4,7 @@
  * the moov sits at the end. Sample bytes are then read straight from the Blob by the offsets in the index, a few
  * MB at a time, so memory stays bounded whatever the file size.
  */
-import { createFile, MP4BoxBuffer } from 'mp4box';
+import { createFile, Log, MP4BoxBuffer } from 'mp4box';
 import type { ISOFile, Movie, Sample, Track, VisualSampleEntry, AudioSampleEntry } from 'mp4box';
 
 type TrakBox = ReturnType<ISOFile['getTrackById']>;
@@ -69,7 +69,17 @@ async function readIndex(blob: Blob): Promise<{ file: ISOFile; movie: Movie }> {
   }
 }
 
+/**
+ * mp4box's Log.error prints to console.error ("[0:00:00.014] [BoxParser] Invalid box type: …") unless it is handed
+ * the file, and its log levels stop at 'error'. A parse failure reaches the user as one MediaError, so those lines
+ * were only noise: a second line on the CLI's stderr, a console error in the app. The route to the file's onError stays.
+ */
+function quietMp4boxLog(): void {
+  Log.error = (module: string, message?: string, isofile?: ISOFile) => isofile?.onError?.(module, message ?? '');
+}
+
 async function parseIndex(blob: Blob, patchAt: number | null): Promise<{ file: ISOFile; movie: Movie }> {
+  quietMp4boxLog();
   const file = createFile(false);
   let movie: Movie | null = null;
   let parseError: string | null = null;
@@ -172,8 +182,26 @@ function keySampleAtOrBefore(t: IndexedTrack, timeSec: number): number {
   return best;
 }
 
-function trackEndUs(t: IndexedTrack): number {
-  return t.samples.reduce((m, s) => Math.max(m, ((s.cts + s.duration) / t.timescale) * 1e6 + t.offsetUs), 0);
+/**
+ * Where the track's presentation ends: the end of its last frame, cut at the end of its edit list (ISO 14496-12
+ * §8.6.6) when that is shorter by more than its rounding (one movie tick): ffmpeg's VFR files with B-frames present
+ * 3.5 s of frames that span 4 s, and players stop at 3.5 s. Frames that all last 0 s have no end at all (0): a
+ * damaged stts, whose composition offsets alone would otherwise make up a length.
+ */
+function trackEndUs(t: IndexedTrack, editListUs: number | null): number {
+  if (t.samples.every((s) => s.duration === 0)) return 0;
+  const framesEndUs = t.samples.reduce((m, s) => Math.max(m, ((s.cts + s.duration) / t.timescale) * 1e6 + t.offsetUs), 0);
+  return editListUs !== null && editListUs > 0 && editListUs < framesEndUs - EDIT_ROUNDING_US ? editListUs : framesEndUs;
+}
+
+/** Movie ticks are milliseconds in ffmpeg's files; an edit list rounded to them is not a cut. */
+const EDIT_ROUNDING_US = 1000;
+
+/** The edit list's length (empty edits included), or null without one; a segment_duration of 0 means "all". */
+function editListUs(trak: TrakBox, movieTimescale: number): number | null {
+  const entries = trak.edts?.elst?.entries ?? [];
+  if (entries.length === 0 || entries.some((e) => e.segment_duration === 0)) return null;
+  return (entries.reduce((sum, e) => sum + e.segment_duration, 0) / movieTimescale) * 1e6;
 }
 
 /**
@@ -264,7 +292,7 @@ export async function openMp4(blob: Blob): Promise<Demuxer | null> {
   checkSamplesInFile(blob, [video, audio]);
   return {
     container: 'mp4',
-    durationSec: trackEndUs(video) / 1e6,
+    durationSec: trackEndUs(video, editListUs(file.getTrackById(videoTrack.id), movie.timescale)) / 1e6,
     video: describeVideo(file, videoTrack),
     audio: audioTrack && audio && audio.samples.length > 0 ? describeAudio(file, audioTrack) : null,
     videoPackets: (fromSec = 0) => readSamples(blob, video, keySampleAtOrBefore(video, fromSec)),
