@@ -108,9 +108,10 @@ window.runProtocol = async () => {
   const opened = await send({ type: 'open-video', file: new File([blob], 'clip.mp4', { type: 'video/mp4' }) });
   const generated = await send({ type: 'generate', options: { seed: 1, steps: 2, prompt: 'glass dragon' } });
   let cancelId = 0;
-  const cancelled = send({ type: 'generate', options: { seed: 2, steps: 200 } }, (id) => (cancelId = id));
+  // 20 steps is the test pack's maxSteps: cancel as soon as the job reports anything, so it is surely still running.
+  const cancelled = send({ type: 'generate', options: { seed: 2, steps: 20 } }, (id) => (cancelId = id));
   const poll = setInterval(() => {
-    if (progress.some((p) => p.id === cancelId && p.stage === 'denoise')) {
+    if (progress.some((p) => p.id === cancelId)) {
       clearInterval(poll);
       engine.postMessage({ type: 'cancel', id: nextId++, targetId: cancelId });
     }
