@@ -186,6 +186,7 @@ function checkTensorSpecs(value: unknown, path: string): void {
 /** Validates structure and units; throws ManifestError naming the first bad field and what is valid. */
 export function parseManifest(json: unknown): PackManifest {
   const m = expectObject(json, 'manifest');
+  if (m.schemaVersion === undefined) fail('this manifest.json is not a Foley Studio model-pack manifest (it has no schemaVersion)');
   if (m.schemaVersion !== MANIFEST_SCHEMA_VERSION) {
     fail(`manifest.schemaVersion ${JSON.stringify(m.schemaVersion)} is not supported (this build reads ${MANIFEST_SCHEMA_VERSION})`);
   }
