@@ -221,6 +221,16 @@ describe('issue 11: hostile command lines and outputs', () => {
     expect((await readFile(prompt)).equals(promptBefore)).toBe(true);
   });
 
+  it('estimates and asks before hours of work: a video over an hour needs --yes when there is no terminal', async () => {
+    const hour = path.join(scratch, 'hour.mp4');
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=gray:s=16x16:r=1:d=3700', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '600', hour]);
+    const out = path.join(scratch, 'hour.wav');
+    const result = await foley('generate', hour, '-o', out, '--pack', TEST_PACK);
+    expectOneLineFailure(result, /this 1 h 1 min video would take about 30 min to generate on 2 CPU cores; pass --yes to start/);
+    expect(result.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('uses a clipped reference (1.5 % of samples at full scale) with one warning line, and writes atomically', async () => {
     const dir = await mkdtemp(path.join(scratch, 'clipped-'));
     const prompt = path.join(dir, 'clipped.wav');

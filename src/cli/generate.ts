@@ -35,6 +35,10 @@ const MAX_PROMPT_CHARS = 1000;
 const MAX_COMMAND_LINE_BYTES = 16384;
 /** --seed feeds a 32-bit generator: larger values would wrap around silently (4294967296 would equal 0). */
 const MAX_SEED = 0xffffffff;
+/** Longer videos take hours: the estimate is shown and the user must confirm (--yes). */
+const LONG_VIDEO_SEC = 3600;
+/** Seconds of work per second of video assumed for the estimate: the pack's default steps on 2 CPU cores, measured (bench/engine.ts). */
+const ASSUMED_REAL_TIME_FACTOR = 0.5;
 
 export const GENERATE_OPTIONS: OptionSpec[] = [
   { name: 'output', alias: 'o', kind: 'string', valueName: '<out.wav>', description: 'WAV file to write (required); as long as the video' },
@@ -50,6 +54,7 @@ export const GENERATE_OPTIONS: OptionSpec[] = [
   { name: 'cfg', kind: 'number', valueName: '<x>', description: 'classifier-free guidance scale (default: the pack\'s)' },
   { name: 'target-curve', kind: 'string', valueName: '<curve.json>', description: 'loudness to follow: {"rate": 6, "windowSec": 0.4, "unit": "LUFS", "channels": [[…], […]]}' },
   { name: 'format', kind: 'string', valueName: '<fmt>', description: 'pcm16 | pcm24 | float32 (default pcm24)' },
+  { name: 'yes', kind: 'flag', description: `start even when the video is longer than ${LONG_VIDEO_SEC / 3600} hour (hours of work; asked for otherwise)` },
   { name: 'help', alias: 'h', kind: 'flag', description: 'show this help' },
 ];
 
@@ -139,6 +144,26 @@ async function readTargetCurve(file: string, manifest: PackManifest): Promise<nu
   return curve.channels.map((c) => Array.from(c));
 }
 
+function clock(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return h > 0 ? `${h} h ${m} min` : `${m} min`;
+}
+
+/** Asks on a terminal, refuses otherwise: hours of work never start by accident. */
+async function confirmLongVideo(durationSec: number): Promise<void> {
+  const estimate = `this ${clock(durationSec)} video would take about ${clock(durationSec * ASSUMED_REAL_TIME_FACTOR)} to generate on 2 CPU cores`;
+  if (!process.stdin.isTTY) throw new UsageError(`${estimate}; pass --yes to start`);
+  const { createInterface } = await import('node:readline/promises');
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await terminal.question(`${estimate}. Start? [y/N] `);
+    if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError('not started');
+  } finally {
+    terminal.close();
+  }
+}
+
 /** `--region 1.5:2.25` and the take WAV it belongs to (read whole: it is this video's length). */
 async function readRegion(range: string, takeFile: string): Promise<GenerateOptions['region']> {
   const match = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(range);
@@ -218,6 +243,7 @@ async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArg
   const video = await openVideo(await openAsBlob(args.video));
   const decoder = nodeDecoderPool();
   try {
+    if (video.info.durationSec > LONG_VIDEO_SEC && values.yes !== true) await confirmLongVideo(video.info.durationSec);
     const audioPrompt = promptReader ? await readAudioPrompt(promptReader, pack.manifest, reporter) : undefined;
     const options: GenerateOptions = {
       seed: (values.seed as number | undefined) ?? 0,
