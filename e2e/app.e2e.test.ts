@@ -2,6 +2,7 @@
  * The main path in the real app on both backends: drop an H.264 MP4, generate, see the waveform, play it with the
  * space bar, download the WAV and check what is in it. Then the target curve, cancel, and a reference sound.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -256,6 +257,32 @@ describe('cancel', () => {
       expect(outcome).toEqual({ notices: [expect.stringMatching(/^Generation cancelled\./)], waveforms: 0 });
       await generateAndWait(page);
       expect(Number(await page.getByTestId('audio-lane').getAttribute('data-samples'))).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('hours of work', () => {
+  it('asks before generating for a video over an hour, and starts nothing when the user says no', async () => {
+    const hourPath = join(workDir, 'hour.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=gray:s=16x16:r=1:d=3700', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '600', hourPath]);
+    const browser = await launchBrowser();
+    try {
+      const { page } = browser;
+      await page.goto(`${server.url}?backend=wasm&pack=foley-test`);
+      await waitForEngine(page);
+      await dropFiles(page, [await fileFromDisk(hourPath)]);
+      await waitForOpenOutcome(page);
+      const questions: string[] = [];
+      page.on('dialog', (dialog) => {
+        questions.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.getByTestId('generate').click();
+      await expect.poll(() => questions.length).toBe(1);
+      expect(questions[0]).toMatch(/This video is 1\.0 hours long; generating it may take hours on this machine\. Start anyway\?/);
+      expect(await page.getByTestId('job').count()).toBe(0);
     } finally {
       await browser.close();
     }

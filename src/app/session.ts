@@ -40,6 +40,14 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Videos longer than this take hours to generate on a CPU-class machine: the app asks first. */
+export const LONG_VIDEO_SEC = 3600;
+
+export function longVideoQuestion(durationSec: number): string {
+  const hours = (durationSec / 3600).toFixed(1);
+  return `This video is ${hours} hours long; generating it may take hours on this machine. Start anyway?`;
+}
+
 export class Session {
   readonly manager = new ActionManager();
   readonly playback = new PlaybackSync({
@@ -47,6 +55,8 @@ export class Session {
     audioRunningChanged: (running) => this.manager.dispatch(actions.setAudioRunning, running),
   });
   private client: EngineClient | null = null;
+  /** Asks the user a yes/no question; the page's confirm() dialog unless a test supplies another. */
+  confirm: (question: string) => boolean = (question) => globalThis.confirm?.(question) ?? false;
   private packUrl = '';
   /** Counts pack loads, so only the latest backend picked lands in the store. */
   private packLoads = 0;
@@ -138,6 +148,8 @@ export class Session {
     const video = state.video;
     // While a reference is being read, Generate waits for it rather than silently going without.
     if (!this.client || state.engine.status !== 'ready' || !video || state.job || state.readingReference !== null) return;
+    // Hours of work never start by accident (the CLI asks the same, src/cli/generate.ts).
+    if (video.info.durationSec > LONG_VIDEO_SEC && !this.confirm(longVideoQuestion(video.info.durationSec))) return;
     const seed = state.doc.seed;
     const options = generateOptionsFor(state.doc, state.reference);
     const request = this.client.generate(options, (progress, etaSec, etaLowerBound) => dispatch(actions.generateProgress, { progress, etaSec, etaLowerBound }));
