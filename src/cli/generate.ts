@@ -73,9 +73,11 @@ function stderrReporter(): Reporter {
   return {
     note: (message) => process.stderr.write(`${message}\n`),
     progress(progress) {
-      const etaSec = eta.update(progress);
+      eta.update(progress);
       if (!interactive) return;
-      line = describeProgress(progress) + (etaSec === null ? '' : `, about ${Math.ceil(etaSec)} s left`);
+      // A lower bound (a phase ahead not yet measured) is said as one, never as "about".
+      const left = eta.estimate();
+      line = describeProgress(progress) + (left === null ? '' : `, ${left.lowerBound ? 'over' : 'about'} ${Math.ceil(left.sec)} s left`);
       process.stderr.write(`\r\x1b[2K${line}`);
     },
     done: () => interactive && line && process.stderr.write('\r\x1b[2K'),
