@@ -2,8 +2,12 @@
  * WebM / Matroska (and fragmented MP4) demuxing with mediabunny. Its BlobSource reads the Blob in bounded pieces
  * (8 MiB cache), and EncodedPacketSink walks packets in decode order, so memory stays bounded here too.
  *
- * Time zero is the first video frame: ffmpeg's WebM muxer shifts every stream so Opus pre-skip is not negative,
- * which starts the video at ~7 ms; both tracks are shifted back by the video's start to keep A/V sync.
+ * Time is container time, as in mp4-demuxer.ts and the <video> element (Chromium keeps a positive start time): the
+ * clip spans 0 … the end of the last video frame, even when the first frame comes later (ffmpeg's WebM muxer shifts
+ * every stream so Opus pre-skip is not negative, starting the video at ~7 ms; a fragmented MP4 with B-frames and no
+ * edit list starts at its composition delay, 0.167 s at 12 fps). Rebasing to the first frame made the WAV that much
+ * shorter and ahead of the picture when muxed back at t = 0. Packets before 0 (Opus pre-skip) keep their negative
+ * timestamps; the audio decoder drops the samples before 0, and the frame sampler never asks for a time before 0.
  */
 import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input } from 'mediabunny';
 import type { EncodedPacket as MbPacket, InputAudioTrack, InputVideoTrack } from 'mediabunny';
@@ -12,17 +16,15 @@ import { noPackets } from './demuxer';
 import { DEMUX_STALL_LIMIT_SEC, guardReads, withinDeadline } from './demux-watchdog';
 import { MediaError } from './media-error';
 
-function toPacket(p: MbPacket, offsetUs: number): EncodedPacket {
-  return { key: p.type === 'key', timestampUs: p.microsecondTimestamp + offsetUs, durationUs: p.microsecondDuration, data: p.data };
+function toPacket(p: MbPacket): EncodedPacket {
+  return { key: p.type === 'key', timestampUs: p.microsecondTimestamp, durationUs: p.microsecondDuration, data: p.data };
 }
 
-async function* packetsFrom(
-  track: InputVideoTrack | InputAudioTrack, fromSec: number, startSec: number,
-): AsyncGenerator<EncodedPacket> {
+async function* packetsFrom(track: InputVideoTrack | InputAudioTrack, fromSec: number): AsyncGenerator<EncodedPacket> {
   const sink = new EncodedPacketSink(track);
-  const start = fromSec > 0 ? (await sink.getKeyPacket(fromSec + startSec)) ?? undefined : undefined;
-  const offsetUs = -Math.round(startSec * 1e6);
-  for await (const packet of sink.packets(start)) yield toPacket(packet, offsetUs);
+  // No key packet at or before fromSec (it lies before the first frame): start from the first, as the MP4 path does.
+  const start = fromSec > 0 ? (await sink.getKeyPacket(fromSec)) ?? undefined : undefined;
+  for await (const packet of sink.packets(start)) yield toPacket(packet);
 }
 
 async function describeVideo(track: InputVideoTrack): Promise<DemuxedVideoTrack> {
@@ -106,11 +108,10 @@ async function readTracks(blob: Blob, input: Input) {
   const tracks = await primaryTracks(input);
   const video = await describeVideo(tracks.video);
   const audio = await describeAudio(tracks.audio);
-  const startSec = await tracks.video.getFirstTimestamp();
   const videoEndSec = await tracks.video.computeDuration();
   const audioEndSec = tracks.audio ? await tracks.audio.computeDuration() : 0;
   await checkFramesReachDeclaredEnd(blob, input, [videoEndSec, audioEndSec]);
-  return { tracks, video, audio, startSec, durationSec: videoEndSec - startSec };
+  return { tracks, video, audio, durationSec: videoEndSec };
 }
 
 export async function openWithMediabunny(blob: Blob, container: 'mp4' | 'webm'): Promise<Demuxer> {
@@ -118,7 +119,7 @@ export async function openWithMediabunny(blob: Blob, container: 'mp4' | 'webm'):
   guardReads(source);
   const input = new Input({ source, formats: ALL_FORMATS });
   try {
-    const { tracks, video, audio, startSec, durationSec } = await withinDeadline(
+    const { tracks, video, audio, durationSec } = await withinDeadline(
       readTracks(blob, input), 'reading its tracks', DEMUX_STALL_LIMIT_SEC, (restart) => source.on('read', restart),
     );
     return {
@@ -126,8 +127,8 @@ export async function openWithMediabunny(blob: Blob, container: 'mp4' | 'webm'):
       durationSec,
       video,
       audio,
-      videoPackets: (fromSec = 0) => packetsFrom(tracks.video, fromSec, startSec),
-      audioPackets: () => (tracks.audio && audio ? packetsFrom(tracks.audio, 0, startSec) : noPackets()),
+      videoPackets: (fromSec = 0) => packetsFrom(tracks.video, fromSec),
+      audioPackets: () => (tracks.audio && audio ? packetsFrom(tracks.audio, 0) : noPackets()),
       close: () => input.dispose(),
     };
   } catch (e) {

@@ -104,7 +104,11 @@ async function parseIndex(blob: Blob, patchAt: number | null): Promise<{ file: I
   return { file, movie };
 }
 
-/** Presentation offset from the first edit-list entries (ISO 14496-12 §8.6.6): an empty edit delays, media_time trims. */
+/**
+ * Presentation offset from the first edit-list entries (ISO 14496-12 §8.6.6): an empty edit delays, media_time trims.
+ * Without an edit list composition time is presentation time (ffprobe's start_time, the <video> element's clock), so a
+ * fragmented MP4 whose first frame is at 0.167 s (B-frame delay) keeps it there, like mediabunny-demuxer.ts.
+ */
 function editOffsetUs(trak: TrakBox, timescale: number, movieTimescale: number): number {
   const entries = trak.edts?.elst?.entries ?? [];
   let delayUs = 0;
@@ -115,9 +119,7 @@ function editOffsetUs(trak: TrakBox, timescale: number, movieTimescale: number):
     }
     return delayUs - (entry.media_time / timescale) * 1e6;
   }
-  const samples = trak.samples ?? [];
-  const firstCts = samples.reduce((m, s) => Math.min(m, s.cts), Number.POSITIVE_INFINITY);
-  return Number.isFinite(firstCts) ? -(firstCts / timescale) * 1e6 : 0;
+  return delayUs;
 }
 
 /**
