@@ -108,14 +108,12 @@ window.runProtocol = async () => {
   const opened = await send({ type: 'open-video', file: new File([blob], 'clip.mp4', { type: 'video/mp4' }) });
   const generated = await send({ type: 'generate', options: { seed: 1, steps: 2, prompt: 'glass dragon' } });
   let cancelId = 0;
-  // 20 steps is the test pack's maxSteps: cancel as soon as the job reports anything, so it is surely still running.
-  const cancelled = send({ type: 'generate', options: { seed: 2, steps: 20 } }, (id) => (cancelId = id));
-  const poll = setInterval(() => {
-    if (progress.some((p) => p.id === cancelId)) {
-      clearInterval(poll);
-      engine.postMessage({ type: 'cancel', id: nextId++, targetId: cancelId });
-    }
-  }, 20);
+  // The cancel is posted right behind the request: the worker reads it at the job's first await, while the job
+  // surely runs (20 steps, the test pack's maxSteps, can finish before a cancel sent on its first progress event).
+  const cancelled = send({ type: 'generate', options: { seed: 2, steps: 20 } }, (id) => {
+    cancelId = id;
+    engine.postMessage({ type: 'cancel', id: nextId++, targetId: cancelId });
+  });
   const cancelReply = await cancelled;
   const unknown = await send({ type: 'explode' });
   engine.terminate();
