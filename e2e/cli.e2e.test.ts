@@ -107,6 +107,16 @@ describe('foley generate', () => {
       expect(channel.subarray(start, end)).not.toEqual(before.channels[c]!.subarray(start, end));
     });
     expectOneLineFailure(await foley('generate', clip, '-o', redo, '--pack', TEST_PACK, '--take', take, '--region', '0.5:0.505'), /at least one latent frame/);
+    const report = path.join(scratch, 'redo.json');
+    expect((await foley('generate', clip, '-o', redo, '--pack', TEST_PACK, '--steps', '1', '--take', take, '--region', '0.5:0.8', '--report', report)).code).toBe(0);
+    const written = JSON.parse(await readFile(report, 'utf8')) as { windows: { startSec: number; endSec: number }[]; timings: { totalMs: number } };
+    // Only the windows around the region (1 s of context each side) were generated.
+    expect(written.windows.length).toBeGreaterThan(0);
+    expect(written.windows[0]!.startSec).toBeGreaterThanOrEqual(0);
+    expect(written.windows.at(-1)!.endSec).toBeLessThanOrEqual(1.3 + 1e-6);
+    expect(written.timings.totalMs).toBeGreaterThan(0);
+    expectOneLineFailure(await foley('generate', clip, '-o', redo, '--pack', TEST_PACK, '--report', clip), /refusing to write --report .*it is the video/);
+    expectOneLineFailure(await foley('generate', clip, '-o', redo, '--pack', TEST_PACK, '--report', redo), /--report and -o name the same file/);
     expectOneLineFailure(await foley('generate', clip, '-o', redo, '--pack', TEST_PACK, '--region', '0.5:0.8'), /--region and --take go together/);
   });
 });

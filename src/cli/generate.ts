@@ -54,6 +54,7 @@ export const GENERATE_OPTIONS: OptionSpec[] = [
   { name: 'cfg', kind: 'number', valueName: '<x>', description: 'classifier-free guidance scale (default: the pack\'s)' },
   { name: 'target-curve', kind: 'string', valueName: '<curve.json>', description: 'loudness to follow: {"rate": 6, "windowSec": 0.4, "unit": "LUFS", "channels": [[…], […]]}' },
   { name: 'format', kind: 'string', valueName: '<fmt>', description: 'pcm16 | pcm24 | float32 (default pcm24)' },
+  { name: 'report', kind: 'string', valueName: '<report.json>', description: 'also write what was done: the windows (seconds of the output), timings, warnings' },
   { name: 'yes', kind: 'flag', description: `start even when the video is longer than ${LONG_VIDEO_SEC / 3600} hour (hours of work; asked for otherwise)` },
   { name: 'help', alias: 'h', kind: 'flag', description: 'show this help' },
 ];
@@ -196,6 +197,10 @@ async function checkPaths(args: { video: string; output: string; values: ParsedV
   const packDirs = typeof args.values.pack === 'string' ? [args.values.pack] : ['foley-tiny', 'foley-test'].map((id) => path.join(MODELS_DIR, id));
   for (const dir of packDirs) inputs.push(...(await packFiles(dir)));
   await refuseOverwritingInputs('-o', args.output, inputs);
+  if (typeof args.values.report === 'string') {
+    if (path.resolve(args.values.report) === path.resolve(args.output)) throw new UsageError('--report and -o name the same file; choose another report file');
+    await refuseOverwritingInputs('--report', args.values.report, [...inputs, { role: 'the -o output', file: args.output }]);
+  }
 }
 
 /** Every file directly in a pack folder (manifest, weights, references): none may be overwritten by -o. */
@@ -264,6 +269,21 @@ async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArg
       reporter.note(`note: the pack has no tags for: ${result.unknownWords.join(', ')} (known: ${pack.manifest.conditioning.text.vocabulary.slice(2).join(', ')})`);
     }
     await writeFileAtomic(args.output, encodeWav({ sampleRate: result.sampleRate, channels: result.channels }, args.format));
+    if (typeof values.report === 'string') {
+      const report = {
+        video: args.video,
+        output: args.output,
+        pack: { id: pack.manifest.id, version: pack.manifest.version },
+        seed: options.seed,
+        steps: options.steps ?? pack.manifest.sampler.steps,
+        durationSec: result.channels[0]!.length / result.sampleRate,
+        windows: result.windows,
+        timings: result.timings,
+        warnings: result.warnings ?? [],
+        unknownWords: result.unknownWords,
+      };
+      await writeFileAtomic(values.report, new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
+    }
     const seconds = result.channels[0]!.length / result.sampleRate;
     reporter.note(`wrote ${args.output}: ${seconds.toFixed(3)} s, ${result.sampleRate} Hz, ${result.channels.length} ch, ${args.format} (${(result.timings.totalMs / 1000).toFixed(1)} s)`);
     return 0;
