@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curveFromJson, curveToJson, denormaliseCurve, momentaryLoudnessCurve, normaliseCurve, resampleCurve } from './loudness-curve';
+import { curveFromJson, curveToJson, momentaryLoudnessCurve, resampleCurve } from './loudness-curve';
 import { LoudnessMeter, MeterMode } from './loudness-meter';
 
 function sine(durationSec: number, sampleRate: number, peak: number): Float32Array {
@@ -40,12 +40,6 @@ describe('momentaryLoudnessCurve', () => {
 });
 
 describe('curve helpers', () => {
-  it('normalises −70…0 LUFS to 0…1 and back', () => {
-    const lufs = Float32Array.from([-80, -70, -35, 0, 3]);
-    expect(Array.from(normaliseCurve(lufs))).toEqual([0, 0, 0.5, 1, 1]);
-    expect(Array.from(denormaliseCurve(normaliseCurve(lufs)))).toEqual([-70, -70, -35, 0, 0]);
-  });
-
   it('resamples keeping interval centres aligned', () => {
     expect(Array.from(resampleCurve(Float32Array.from([0, 1]), 4))).toEqual([0, 0.25, 0.75, 1]);
     expect(Array.from(resampleCurve(Float32Array.from([0, 1, 2, 3]), 2))).toEqual([0.5, 2.5]);

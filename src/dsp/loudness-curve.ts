@@ -78,16 +78,6 @@ export function momentaryLoudnessCurve(channels: readonly Float32Array[], sample
   return { rate, windowSec, unit: 'LUFS', channels: curves };
 }
 
-/** LUFS → [0, 1] for the model: (clip(lufs) − minLufs) / (maxLufs − minLufs). */
-export function normaliseCurve(lufs: Float32Array, minLufs = CURVE_MIN_LUFS, maxLufs = CURVE_MAX_LUFS): Float32Array {
-  return lufs.map((v) => (Math.min(maxLufs, Math.max(minLufs, v)) - minLufs) / (maxLufs - minLufs));
-}
-
-/** [0, 1] → LUFS, the inverse of normaliseCurve (inputs outside [0, 1] are clipped). */
-export function denormaliseCurve(normalised: Float32Array, minLufs = CURVE_MIN_LUFS, maxLufs = CURVE_MAX_LUFS): Float32Array {
-  return normalised.map((v) => minLufs + Math.min(1, Math.max(0, v)) * (maxLufs - minLufs));
-}
-
 /**
  * Linear resampling to `count` points, treating both curves as values at interval centres (point i of n sits at
  * (i + 0.5)/n of the duration), so a curve keeps its timing whatever the point count. Ends are held.
