@@ -5,6 +5,7 @@
  */
 
 import type { FloatArray } from './fft';
+import { jacobiRotate } from './symmetric-eigen';
 
 export interface MelParams {
   sampleRate: number;
@@ -162,32 +163,4 @@ function symmetricPseudoInverse(matrix: Float64Array, n: number, relativeCutoff:
     }
   }
   return result;
-}
-
-/** One Jacobi rotation zeroing a[p, q] (Golub & Van Loan, Algorithm 8.5.1); accumulates eigenvectors in v's columns. */
-function jacobiRotate(a: Float64Array, v: Float64Array, n: number, p: number, q: number): void {
-  const apq = a[p * n + q]!;
-  if (apq === 0) return;
-  const tau = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
-  const t = Math.sign(tau || 1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
-  const c = 1 / Math.sqrt(1 + t * t);
-  const s = t * c;
-  for (let k = 0; k < n; k++) {
-    const akp = a[k * n + p]!;
-    const akq = a[k * n + q]!;
-    a[k * n + p] = c * akp - s * akq;
-    a[k * n + q] = s * akp + c * akq;
-  }
-  for (let k = 0; k < n; k++) {
-    const apk = a[p * n + k]!;
-    const aqk = a[q * n + k]!;
-    a[p * n + k] = c * apk - s * aqk;
-    a[q * n + k] = s * apk + c * aqk;
-  }
-  for (let k = 0; k < n; k++) {
-    const vkp = v[k * n + p]!;
-    const vkq = v[k * n + q]!;
-    v[k * n + p] = c * vkp - s * vkq;
-    v[k * n + q] = s * vkp + c * vkq;
-  }
 }

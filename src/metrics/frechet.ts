@@ -10,7 +10,7 @@
  */
 import { applyMel, melFilterbank } from '../dsp/mel';
 import { frameSpectra, monoMix, SCORE_WINDOW_SAMPLES } from './spectral-frames';
-import { symmetricEigen } from './symmetric-eigen';
+import { symmetricEigen } from '../dsp/symmetric-eigen';
 
 export const MEL_HOP_SAMPLES = 960;
 export const MEL_BANDS = 64;

@@ -25,9 +25,13 @@ function frobenius(a: Float64Array): number {
   return Math.sqrt(sum);
 }
 
-/** Applies the rotation that zeroes a[p][q] to a (both sides) and to the eigenvector columns v. */
-function rotate(a: Float64Array, v: Float64Array, n: number, p: number, q: number): void {
+/**
+ * One Jacobi rotation zeroing a[p][q] (Golub & Van Loan, Algorithm 8.5.1), applied to a (both sides) and to the
+ * eigenvector columns v. Also used by mel.ts's pseudo-inverse.
+ */
+export function jacobiRotate(a: Float64Array, v: Float64Array, n: number, p: number, q: number): void {
   const apq = a[p * n + q]!;
+  if (apq === 0) return;
   const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
   const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
   const c = 1 / Math.sqrt(t * t + 1);
@@ -60,7 +64,7 @@ export function symmetricEigen(matrix: Float64Array, n: number): SymmetricEigen 
   const tolerance = 1e-15 * Math.max(frobenius(a), Number.MIN_VALUE);
   for (let sweep = 0; sweep < MAX_SWEEPS && offDiagonalNorm(a, n) > tolerance; sweep++) {
     for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) if (a[p * n + q] !== 0) rotate(a, v, n, p, q);
+      for (let q = p + 1; q < n; q++) jacobiRotate(a, v, n, p, q);
     }
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[i * n + i]! - a[j * n + j]!);
