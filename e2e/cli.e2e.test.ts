@@ -2,36 +2,16 @@
  * The `foley` CLI as a user runs it: `node bin/foley.js …` in a child process on real ffmpeg-made media.
  * Checks the WAV it writes is exactly as long as the video and that bad input ends with one line and a non-zero exit.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, link, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foley, ROOT, run, type CliResult } from './cli-runner';
 import { decodeWav, encodeWav } from '../src/media/wav';
 import { makeBadInputs, makeVideo, type BadInputs } from './fixtures';
 
-const ROOT = path.resolve(__dirname, '..');
-const FOLEY = path.join(ROOT, 'bin/foley.js');
 const TEST_PACK = path.join(ROOT, 'public/models/foley-test');
-const run = promisify(execFile);
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function foley(...args: string[]): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run('node', [FOLEY, ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 async function probeDurationSec(file: string): Promise<number> {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);

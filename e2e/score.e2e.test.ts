@@ -3,33 +3,13 @@
  * noise bursts every 0.8 s from 0.5 s, a picture that turns bright at each burst (and dark 0.4 s later).
  * Also `foley measure --json` on mono AAC (1 channel, issue 11 #5) and audio-only M4A/WebM (issue 11 #8).
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foley, run } from './cli-runner';
 
-const ROOT = path.resolve(__dirname, '..');
-const FOLEY = path.join(ROOT, 'bin/foley.js');
-const run = promisify(execFile);
 const DURATION_SEC = 4.5;
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function foley(...args: string[]): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run('node', [FOLEY, ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 async function ffmpeg(...args: string[]): Promise<void> {
   await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
