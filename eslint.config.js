@@ -11,7 +11,7 @@ function layerImport(layers) {
 
 const ORT_ONLY_IN_ADAPTER = {
   regex: '^onnxruntime-(web|node|common)(/|$)',
-  message: 'Only src/engine/ort-*.ts may import onnxruntime-*; use the engine session interface instead.',
+  message: 'Only src/engine/runtime/ort-*.ts may import onnxruntime-*; use the engine session interface instead.',
 };
 
 /** Each layer's list of forbidden imports; every layer also inherits the onnxruntime restriction. */
@@ -38,8 +38,8 @@ const LAYER_RULES = [
   {
     files: ['src/app/**', 'src/main.tsx'],
     patterns: [
-      { regex: '(^|/)engine/(?!protocol$)', message: 'The app talks to the engine only through src/engine/protocol.ts.' },
-      { regex: '(^|/)engine/protocol$', allowTypeImports: true, message: 'Import protocol.ts with `import type`: the app shares its types, not code.' },
+      { regex: '(^|/)engine/(?!host/protocol$)', message: 'The app talks to the engine only through src/engine/host/protocol.ts.' },
+      { regex: '(^|/)engine/host/protocol$', allowTypeImports: true, message: 'Import protocol.ts with `import type`: the app shares its types, not code.' },
       { regex: layerImport(['cli']), message: 'The app does not import CLI code.' },
     ],
   },
@@ -70,7 +70,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [ORT_ONLY_IN_ADAPTER, ...patterns] }] },
   })),
   {
-    files: ['src/engine/ort-*.ts'],
+    files: ['src/engine/runtime/ort-*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: layerImport(['app', 'cli']), message: 'src/engine never imports app or cli code.' }] }] },
   },
 );

@@ -60,7 +60,7 @@ export default defineConfig({
       workbox: {
         // The app shell, ORT's runtimes and the default pack must all be available offline.
         // The web manifest and its icons are added by the plugin itself (includeManifestIcons).
-        // Of ORT's runtimes only the asyncify build is precached: src/engine/ort-web.ts imports `onnxruntime-web/webgpu`,
+        // Of ORT's runtimes only the asyncify build is precached: src/engine/runtime/ort-web.ts imports `onnxruntime-web/webgpu`,
         // which runs both the WebGPU and the WASM execution providers on it.
         globPatterns: ['index.html', 'assets/**', 'ort/ort-wasm-simd-threaded.asyncify.*', `models/${DEFAULT_PACK_ID}/*.{onnx,json}`],
         // Reference tensors are for parity tests only. assets/*.wasm is Vite's copy of the runtime ORT's bundle

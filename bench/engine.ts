@@ -12,12 +12,12 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeVideo } from '../e2e/fixtures';
 import { parseArgs } from '../src/cli/args';
-import { nodeDecoderPool } from '../src/engine/audio-decoder-node';
-import { generate } from '../src/engine/generate';
-import { createNodeAdapter } from '../src/engine/ort-node';
-import { loadPack } from '../src/engine/pack-loader';
-import { directoryPackSource } from '../src/engine/pack-source-node';
-import type { Progress } from '../src/engine/protocol';
+import { nodeDecoderPool } from '../src/engine/decoding/latent-decoder-node';
+import { generate } from '../src/engine/sampling/generate';
+import { createNodeAdapter } from '../src/engine/runtime/ort-node';
+import { loadPack } from '../src/engine/pack/pack-loader';
+import { directoryPackSource } from '../src/engine/pack/pack-source-node';
+import type { Progress } from '../src/engine/host/protocol';
 import { installNodeWebCodecs } from '../src/media/node-webcodecs';
 import { openVideo } from '../src/media/video-source';
 

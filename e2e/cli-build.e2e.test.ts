@@ -1,7 +1,7 @@
 /**
  * bin/foley.js runs built JavaScript (scripts/build-cli.js → .cache/cli/) and never a build older than its sources:
  * the e2e suites and users run whatever the checkout holds now. e2e/cli.e2e.test.ts generates through it, decoder
- * threads included (they load .cache/cli/audio-decoder.mjs).
+ * threads included (they load .cache/cli/latent-decoder.mjs).
  */
 import { execFile } from 'node:child_process';
 import { readFile, stat, utimes } from 'node:fs/promises';
@@ -19,7 +19,7 @@ describe('the built CLI', () => {
     await run('node', ['scripts/build-cli.js'], { cwd: ROOT });
     const { inputs } = JSON.parse(await readFile(STAMP, 'utf8')) as { inputs: string[] };
     expect(inputs).toContain('src/cli/main.ts');
-    expect(inputs).toContain('src/engine/audio-decoder.ts');
+    expect(inputs).toContain('src/engine/decoding/latent-decoder.ts');
     expect(inputs).toContain('node_modules/onnxruntime-node/package.json');
     expect(inputs.every((input) => input.startsWith('src/') || /^node_modules\/[^/]+(\/[^/]+)?\/package\.json$/.test(input))).toBe(true);
     // Backdating the build is the same as editing a source after it (and touches no source another developer edits).

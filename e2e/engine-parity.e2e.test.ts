@@ -1,5 +1,5 @@
 /**
- * Every pack component's reference tensors, run by the engine's own browser path (src/engine/ort-web.ts +
+ * Every pack component's reference tensors, run by the engine's own browser path (src/engine/runtime/ort-web.ts +
  * pack-loader over HTTP, in a module worker) in headless Chromium on WebGPU and on WASM, must match within the
  * manifest's maxAbsError. The harness is built with Vite's build API into a temp dir and served from 127.0.0.1 with
  * COOP/COEP (cross-origin isolation: multi-threaded WASM needs SharedArrayBuffer).
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPONENT_NAMES } from '../src/engine/manifest';
+import { COMPONENT_NAMES } from '../src/engine/pack/manifest';
 import { makeVideo } from './fixtures';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -81,9 +81,9 @@ self.onmessage = async (event) => {
 `;
 }
 
-/** Drives src/engine/worker.ts through protocol.ts messages, as the app does, and returns what came back. */
+/** Drives src/engine/host/worker.ts through protocol.ts messages, as the app does, and returns what came back. */
 function protocolDriver(dir: string): string {
-  const workerPath = JSON.stringify(path.relative(dir, path.join(ROOT, 'src/engine/worker.ts')).split(path.sep).join('/'));
+  const workerPath = JSON.stringify(path.relative(dir, path.join(ROOT, 'src/engine/host/worker.ts')).split(path.sep).join('/'));
   return `
 window.runProtocol = async () => {
   const engine = new Worker(new URL(${workerPath}, import.meta.url), { type: 'module' });

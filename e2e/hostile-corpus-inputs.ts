@@ -135,7 +135,7 @@ async function addPromptAndCurveCases(b: CorpusBuilder, video: string): Promise<
   await curve('curve-million-points', 'clear-error', { ...shape, channels: [flat(1_000_000, 12), flat(2)] });
 }
 
-/** The parts of manifest.json the pack cases change (src/engine/manifest.ts has the whole schema). */
+/** The parts of manifest.json the pack cases change (src/engine/pack/manifest.ts has the whole schema). */
 interface Manifest {
   schemaVersion: number;
   components: Record<string, { file: string; bytes: number; sha256: string }>;

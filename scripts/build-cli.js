@@ -4,7 +4,7 @@
  * TypeScript every time it starts. esbuild is already installed (tsx and Vite run on it); it bundles src/cli/main.ts
  * and the decoder threads' job module for Node. npm packages stay external: onnxruntime-node and @napi-rs/webcodecs
  * load native binaries that cannot be bundled, and with the others external most dependency updates need no rebuild.
- * The output sits two folders below the repository like src/cli/, so `new URL('../../public/models/', import.meta.url)`
+ * The output sits two folders below the repository like src/cli/, so `new URL('../../public/models', import.meta.url)`
  * in the sources still finds the packs.
  * Usage: node scripts/build-cli.js [--if-stale]
  */
@@ -18,7 +18,7 @@ export const CLI_DIR = join(ROOT_DIR, '.cache/cli');
 export const CLI_ENTRY = join(CLI_DIR, 'foley.mjs');
 /** Each build writes inputs.json last: its inputs (repository-relative) and outputs; its mtime is when the build started. */
 const STAMP_FILE = 'inputs.json';
-const ENTRY_POINTS = { foley: 'src/cli/main.ts', 'audio-decoder': 'src/engine/audio-decoder.ts' };
+const ENTRY_POINTS = { foley: 'src/cli/main.ts', 'latent-decoder': 'src/engine/decoding/latent-decoder.ts' };
 
 /**
  * Packages the built CLI loads when a command first uses one of their exports, not at start. Node evaluates every

@@ -1,12 +1,12 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Request, Response } from '../engine/protocol';
+import type { EngineRequest, EngineReply } from '../engine/host/protocol';
 import { CancelledError, EngineClient, type WorkerLike } from './engine-client';
 
 /** The engine side of a real MessageChannel; the client holds the other port as its "worker". */
-function connect(reply: (request: Request, post: (response: Response) => void) => void) {
+function connect(reply: (request: EngineRequest, post: (response: EngineReply) => void) => void) {
   const { port1, port2 } = new MessageChannel();
-  port2.on('message', (request: Request) => reply(request, (response) => port2.postMessage(response)));
+  port2.on('message', (request: EngineRequest) => reply(request, (response) => port2.postMessage(response)));
   const client = new EngineClient(port1 as unknown as WorkerLike);
   port1.start();
   ports.push(port1, port2);
@@ -46,7 +46,7 @@ describe('EngineClient', () => {
   });
 
   it('sends cancel with the target id', async () => {
-    const seen: Request[] = [];
+    const seen: EngineRequest[] = [];
     const client = connect((request, post) => {
       seen.push(request);
       if (request.type === 'cancel') post({ type: 'cancelled', id: request.targetId });

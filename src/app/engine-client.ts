@@ -3,7 +3,7 @@
  * settles the returned promise, progress messages go to the request's callback.
  */
 
-import type { Backend, GenerateOptions, GenerateResult, PackInfo, Progress, Request, Response, VideoInfo } from '../engine/protocol';
+import type { Backend, GenerateOptions, GenerateResult, PackInfo, Progress, EngineRequest, EngineReply, VideoInfo } from '../engine/host/protocol';
 
 /** Thrown when a request ends with a `cancelled` reply. */
 export class CancelledError extends Error {
@@ -19,17 +19,17 @@ export interface PendingRequest<T> {
 type ProgressListener = (progress: Progress, etaSec: number | null, etaLowerBound: boolean) => void;
 
 interface Waiter {
-  resolve: (response: Response) => void;
+  resolve: (response: EngineReply) => void;
   reject: (error: Error) => void;
   onProgress?: ProgressListener;
 }
 
-type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+type EngineRequestBody = EngineRequest extends infer R ? (R extends EngineRequest ? Omit<R, 'id'> : never) : never;
 
 /** The subset of Worker the client needs; lets tests drive it with a MessageChannel port. */
 export interface WorkerLike {
   postMessage(message: unknown, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent<Response>) => void): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<EngineReply>) => void): void;
   addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
   terminate?(): void;
 }
@@ -39,7 +39,7 @@ export class EngineClient {
   private readonly waiters = new Map<number, Waiter>();
 
   constructor(private readonly worker: WorkerLike) {
-    worker.addEventListener('message', (event: MessageEvent<Response>) => this.receive(event.data));
+    worker.addEventListener('message', (event: MessageEvent<EngineReply>) => this.receive(event.data));
     worker.addEventListener('error', (event: ErrorEvent) => {
       // A worker script that fails to load or throws at top level never replies; fail everything in flight.
       this.failAll(new Error(`The engine stopped: ${event.message || 'the worker script failed to load'}`));
@@ -76,7 +76,7 @@ export class EngineClient {
   }
 
   cancel(targetId: number): void {
-    this.worker.postMessage({ type: 'cancel', id: this.nextId++, targetId } satisfies Request);
+    this.worker.postMessage({ type: 'cancel', id: this.nextId++, targetId } satisfies EngineRequest);
   }
 
   dispose(): void {
@@ -84,16 +84,16 @@ export class EngineClient {
     this.worker.terminate?.();
   }
 
-  private send<T>(body: RequestBody, unwrap: (reply: Response) => T, onProgress?: ProgressListener): PendingRequest<T> {
+  private send<T>(body: EngineRequestBody, unwrap: (reply: EngineReply) => T, onProgress?: ProgressListener): PendingRequest<T> {
     const id = this.nextId++;
-    const promise = new Promise<Response>((resolve, reject) => {
+    const promise = new Promise<EngineReply>((resolve, reject) => {
       this.waiters.set(id, { resolve, reject, onProgress });
     }).then(unwrap);
-    this.worker.postMessage({ ...body, id } as Request);
+    this.worker.postMessage({ ...body, id } as EngineRequest);
     return { id, promise };
   }
 
-  private receive(message: Response): void {
+  private receive(message: EngineReply): void {
     const waiter = this.waiters.get(message.id);
     if (!waiter) return;
     if (message.type === 'progress') {
@@ -112,6 +112,6 @@ export class EngineClient {
   }
 }
 
-function unexpected(reply: Response): Error {
+function unexpected(reply: EngineReply): Error {
   return new Error(`The engine sent an unexpected "${reply.type}" reply.`);
 }

@@ -1,6 +1,6 @@
 /** The engine request for the project as it stands: the document's settings plus the reference sound, if any. */
 
-import type { GenerateOptions } from '../engine/protocol';
+import type { GenerateOptions } from '../engine/host/protocol';
 import type { ProjectDoc, ReferenceSound } from './store/state';
 
 /**

@@ -1,6 +1,6 @@
 /** Human-readable progress: one label and a 0..1 fraction per protocol Progress stage. */
 
-import type { Progress } from '../engine/protocol';
+import type { Progress } from '../engine/host/protocol';
 
 export interface ProgressText {
   label: string;

@@ -3,7 +3,7 @@
  * engine replies into actions. Components call these methods; they never touch the engine.
  */
 
-import type { Backend } from '../engine/protocol';
+import type { Backend } from '../engine/host/protocol';
 import { normaliseLoudness } from '../dsp/loudness-normalise';
 import { encodeWav } from '../media/wav';
 import { DEFAULT_PACK_ID } from './default-pack';

@@ -3,7 +3,7 @@
  * non-zero exit code (2 for usage errors, 1 for everything else, 130 when interrupted), never a stack trace.
  */
 
-import { isAbortError } from '../engine/flow-sampler';
+import { isAbortError } from '../engine/sampling/flow-sampler';
 import { formatOptions, UsageError } from './args';
 import { GENERATE_OPTIONS, GENERATE_USAGE, runGenerateCommand } from './generate';
 import { MEASURE_USAGE, runMeasure } from './measure';

@@ -17,7 +17,7 @@ export interface SampleTarget {
 }
 
 /**
- * Frames per rate: the count the engine relies on (src/engine/sequence.ts), at least one for any clip with a
+ * Frames per rate: the count the engine relies on (src/engine/sampling/sequence.ts), at least one for any clip with a
  * duration, so a clip shorter than one sample interval (a single frame at 24 fps sampled at 8 fps) still gives one.
  */
 export function frameCountForRate(durationSec: number, rate: number): number {

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { VideoInfo } from '../../engine/protocol';
+import type { VideoInfo } from '../../engine/host/protocol';
 
 type Thumbnail = VideoInfo['thumbnails'][number];
 

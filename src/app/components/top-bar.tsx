@@ -1,4 +1,4 @@
-import type { Backend } from '../../engine/protocol';
+import type { Backend } from '../../engine/host/protocol';
 import { describeProgress } from '../progress-text';
 import type { EngineState } from '../store/state';
 import { useAppState, useSession } from '../use-session';

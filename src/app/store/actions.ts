@@ -2,7 +2,7 @@
  * Every state change the app makes. Components, the keyboard and the session (engine replies) all go through these.
  */
 
-import type { Backend, PackInfo, Progress } from '../../engine/protocol';
+import type { Backend, PackInfo, Progress } from '../../engine/host/protocol';
 import { defineAction, record, skip, type KeyStroke } from './action';
 import { MAX_PX_PER_SEC, MIN_PX_PER_SEC, type AppState, type BackendRequest, type GeneratedTrack, type LoadedVideo, type ProjectDoc, type WavFormat } from './state';
 

@@ -2,7 +2,7 @@
  * The app's whole state as plain data. No React here: components read it through zustand, actions return new copies.
  */
 
-import type { Backend, GenerateResult, PackInfo, Progress, VideoInfo } from '../../engine/protocol';
+import type { Backend, GenerateResult, PackInfo, Progress, VideoInfo } from '../../engine/host/protocol';
 import type { TargetCurve } from './curve';
 
 export type WavFormat = 'pcm16' | 'pcm24' | 'float32';

@@ -1,0 +1,95 @@
+/**
+ * Messages between the app (main thread) and the engine worker. The app talks to the engine only through these.
+ * Every request carries an `id`; every reply echoes it. Failures come back as `{type: 'error', id, message}`.
+ * Large buffers are transferred, never copied.
+ */
+
+export type Backend = 'webgpu' | 'wasm' | 'cpu';
+
+/** Progress of a long task, as a tagged union on `stage`. */
+export type Progress =
+  | { stage: 'download'; file: string; loadedBytes: number; totalBytes: number }
+  | { stage: 'decode-video'; doneSec: number; totalSec: number }
+  | { stage: 'encode'; done: number; total: number }
+  | { stage: 'denoise'; step: number; steps: number; window: number; windows: number }
+  | { stage: 'decode-audio'; done: number; total: number }
+  /** Loudness shaping of the whole clip to the target curve, the last phase; sent as it starts. */
+  | { stage: 'shape'; durationSec: number };
+
+export interface GenerateOptions {
+  seed: number;
+  steps?: number;
+  cfgScale?: number;
+  prompt?: string;
+  /** Per-channel target loudness curve in LUFS at the pack's curveRate: [channel][point]. */
+  targetCurveLufs?: number[][];
+  /** Interleaved-free planar audio of a reference recording. */
+  audioPrompt?: { sampleRate: number; channels: Float32Array[] };
+  /** Match the prompt's spectral shape and (without a target curve) its level; default true (src/engine/conditioning/prompt-anchor.ts). */
+  promptAnchoring?: boolean;
+  /**
+   * With a pack that has known-frame conditioning: place the audio prompt's first seconds before every window as
+   * known frames, so the sound continues the recording (src/engine/conditioning/known-frames.ts); default true.
+   */
+  referenceContinuation?: boolean;
+  /** With such a pack: each window continues the frames it shares with the window before; default true. */
+  windowContinuity?: boolean;
+  /**
+   * Regenerate only [startSec, endSec) of an existing take (same duration and rate as the output): everything
+   * outside is given to the DiT as known frames and returned unchanged except for `fadeSec` crossfades at the edges.
+   */
+  region?: { startSec: number; endSec: number; take: { sampleRate: number; channels: Float32Array[] } };
+}
+
+export type EngineRequest =
+  /** `backend` forces one; without it the engine picks (src/engine/runtime/backend-choice.ts) and says why. */
+  | { type: 'load-pack'; id: number; packUrl: string; backend?: Backend }
+  | { type: 'open-video'; id: number; file: File }
+  | { type: 'generate'; id: number; options: GenerateOptions }
+  | { type: 'cancel'; id: number; targetId: number };
+
+export interface PackInfo {
+  id: string;
+  version: string;
+  purpose: 'test' | 'production';
+  sampleRate: number;
+  channels: number;
+  curveRate: number;
+  vocabulary: string[];
+}
+
+export interface VideoInfo {
+  durationSec: number;
+  width: number;
+  height: number;
+  codec: string;
+  hasAudio: boolean;
+  /** Small JPEG thumbnails for the timeline, evenly spaced. */
+  thumbnails: { timeSec: number; image: ImageBitmap }[];
+}
+
+export interface GenerateResult {
+  sampleRate: number;
+  /** Planar channels, length = round(durationSec · sampleRate). */
+  channels: Float32Array[];
+  /** The pack's predicted loudness curve for this video, LUFS, [channel][point]. */
+  predictedCurveLufs: number[][];
+  /** Prompt words the pack's tag vocabulary could not map; shown to the user. */
+  unknownWords: string[];
+  /** totalMs: the whole generate(); sessionRunMs: inside ONNX session.run; decoderMs: Griffin-Lim (src/dsp). */
+  timings: { totalMs: number; sessionRunMs: number; decoderMs: number };
+  /** Sentences worth showing the user about a usable input (e.g. a clipped reference). */
+  warnings?: string[];
+  /** The windows the DiT generated, in seconds of the output. */
+  windows: { startSec: number; endSec: number }[];
+}
+
+export type EngineReply =
+  /** `backendReason`: one sentence on why this backend runs the model (automatic choice, request, fallback). */
+  | { type: 'pack-loaded'; id: number; pack: PackInfo; backend: Backend; backendReason: string }
+  | { type: 'video-opened'; id: number; video: VideoInfo }
+  /** Sent on every engine event and once a second between them; `etaLowerBound`: a phase ahead is not measured yet. */
+  | { type: 'progress'; id: number; progress: Progress; etaSec: number | null; etaLowerBound?: boolean }
+  | { type: 'generated'; id: number; result: GenerateResult }
+  | { type: 'cancelled'; id: number }
+  | { type: 'error'; id: number; message: string };

@@ -1,0 +1,161 @@
+/**
+ * The engine worker: adapts protocol.ts messages to engine calls and posts the result, or `{type: 'error', id,
+ * message}`. Buffers are transferred. Holds the loaded pack, the open video and the running jobs' AbortControllers.
+ */
+
+import { openVideo, type VideoSource } from '../../media/video-source';
+import type { LatentDecoder } from '../decoding/latent-decoder';
+import { webDecoderPool } from '../decoding/latent-decoder-web';
+import { chooseBackend, probeWebGpu } from '../runtime/backend-choice';
+import { loadBrowserPack, packInfo } from '../pack/browser-pack';
+import { EtaEstimator, type PhaseCosts, type WorkPlan } from '../sampling/eta';
+import { isAbortError } from '../sampling/flow-sampler';
+import { generate } from '../sampling/generate';
+import { planWindows } from '../sampling/long-form';
+import { ManifestError } from '../pack/manifest';
+import type { LoadedPack } from '../pack/pack-loader';
+import { PackIntegrityError, PackSourceError } from '../pack/pack-source';
+import type { Backend, GenerateOptions, Progress, EngineRequest, EngineReply } from './protocol';
+
+/** Timeline thumbnails per opened video, and their height in pixels. */
+const THUMBNAIL_COUNT = 12;
+const THUMBNAIL_HEIGHT_PX = 48;
+/** How often a running generation re-sends its progress with a fresh estimate, so the ETA never stands still. */
+const ETA_TICK_MS = 1000;
+
+const scope = globalThis as unknown as {
+  postMessage(message: EngineReply, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<EngineRequest>) => void) | null;
+};
+
+let pack: LoadedPack | null = null;
+let video: VideoSource | null = null;
+const jobs = new Map<number, AbortController>();
+/** Griffin-Lim threads, started with the first generation and kept for the worker's lifetime. */
+let decoder: LatentDecoder | null = null;
+/** Phase costs the last generation measured on the loaded pack and backend: the next one's ETA starts from them. */
+let measuredCosts: PhaseCosts = {};
+
+function post(message: EngineReply, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+/** The pack and the video are in use while a generation runs; replacing them would pull them from under it. */
+function refuseWhileGenerating(what: string): void {
+  if (jobs.size > 0) throw new Error(`cannot ${what} while a generation is running; cancel it first`);
+}
+
+const BACKEND_NAMES: Record<Backend, string> = { webgpu: 'WebGPU', wasm: 'WASM', cpu: 'CPU' };
+
+async function handleLoadPack({ id, packUrl, backend }: Extract<EngineRequest, { type: 'load-pack' }>): Promise<void> {
+  refuseWhileGenerating('load a model pack');
+  const previous = pack;
+  pack = null;
+  measuredCosts = {};
+  await previous?.dispose();
+  const choice = chooseBackend(backend, await probeWebGpu());
+  const onProgress = (progress: Progress) => post({ type: 'progress', id, progress, etaSec: null });
+  let reason = choice.reason;
+  for (const [i, candidate] of choice.order.entries()) {
+    try {
+      pack = await loadBrowserPack(packUrl, candidate, onProgress);
+      break;
+    } catch (error) {
+      const next = choice.order[i + 1];
+      // A missing or damaged pack fails on every backend: say so once, without a second download.
+      const packProblem = error instanceof PackSourceError || error instanceof PackIntegrityError || error instanceof ManifestError;
+      if (next === undefined || packProblem) throw error;
+      reason = `${BACKEND_NAMES[candidate]} could not start (${error instanceof Error ? error.message : String(error)}), so ${BACKEND_NAMES[next]} runs the model`;
+    }
+  }
+  const loaded = pack!;
+  post({ type: 'pack-loaded', id, pack: packInfo(loaded), backend: loaded.backend, backendReason: reason });
+}
+
+/** The work of a generation as far as it is known before it starts; generate()'s own events correct it. */
+function workPlan(loaded: LoadedPack, durationSec: number, options: GenerateOptions): WorkPlan | null {
+  const { manifest } = loaded;
+  const { windowSec, overlapSec, steps } = manifest.sampler;
+  try {
+    const totalSamples = Math.round(durationSec * manifest.sampleRate);
+    const windows = planWindows({ totalSamples, sampleRate: manifest.sampleRate, hop: manifest.latent.hop, windowSec, overlapSec }).length;
+    return { videoSec: durationSec, windows, steps: options.steps ?? steps };
+  } catch {
+    // generate() refuses such a clip or plan itself, with a message for the user.
+    return null;
+  }
+}
+
+async function handleOpenVideo(id: number, file: File): Promise<void> {
+  refuseWhileGenerating('open another video');
+  // The current video stays open until the new one has proved readable: a bad drop must not lose the project.
+  const opened = await openVideo(file);
+  let thumbnails;
+  try {
+    thumbnails = await opened.thumbnails(THUMBNAIL_COUNT, THUMBNAIL_HEIGHT_PX);
+  } catch (error) {
+    opened.close();
+    throw error;
+  }
+  video?.close();
+  video = opened;
+  const { durationSec, width, height, codec, hasAudio } = opened.info;
+  post({ type: 'video-opened', id, video: { durationSec, width, height, codec, hasAudio, thumbnails } }, thumbnails.map((t) => t.image));
+}
+
+async function handleGenerate(id: number, options: GenerateOptions): Promise<void> {
+  if (!pack) throw new Error('no model pack is loaded yet');
+  if (!video) throw new Error('open a video first');
+  refuseWhileGenerating('start another generation');
+  const controller = new AbortController();
+  jobs.set(id, controller);
+  const eta = new EtaEstimator(undefined, { plan: workPlan(pack, video.info.durationSec, options), priors: measuredCosts });
+  let latest: Progress | null = null;
+  const report = () => {
+    if (!latest) return;
+    const estimate = eta.estimate();
+    post({ type: 'progress', id, progress: latest, etaSec: estimate?.sec ?? null, etaLowerBound: estimate?.lowerBound ?? false });
+  };
+  const ticker = setInterval(report, ETA_TICK_MS);
+  try {
+    decoder ??= webDecoderPool();
+    const result = await generate(pack, video, options, {
+      decoder,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        latest = progress;
+        eta.update(progress);
+        report();
+      },
+    });
+    measuredCosts = eta.costs();
+    post({ type: 'generated', id, result }, result.channels.map((c) => c.buffer as ArrayBuffer));
+  } finally {
+    clearInterval(ticker);
+    jobs.delete(id);
+  }
+}
+
+async function handle(request: EngineRequest): Promise<void> {
+  switch (request.type) {
+    case 'load-pack':
+      return handleLoadPack(request);
+    case 'open-video':
+      return handleOpenVideo(request.id, request.file);
+    case 'generate':
+      return handleGenerate(request.id, request.options);
+    case 'cancel':
+      jobs.get(request.targetId)?.abort();
+      return;
+    default:
+      throw new Error(`unknown request type ${JSON.stringify((request as { type: unknown }).type)}; valid: load-pack, open-video, generate, cancel`);
+  }
+}
+
+scope.onmessage = (event) => {
+  const request = event.data;
+  handle(request).catch((error: unknown) => {
+    if (isAbortError(error)) post({ type: 'cancelled', id: request.id });
+    else post({ type: 'error', id: request.id, message: error instanceof Error ? error.message : String(error) });
+  });
+};

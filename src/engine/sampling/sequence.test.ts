@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../pack/manifest';
+import { clipSizes, sliceRows, padToMultiple, resampleRows } from './sequence';
+import { readFileSync } from 'node:fs';
+
+const manifest = parseManifest(JSON.parse(readFileSync(new URL('../../../public/models/foley-test/manifest.json', import.meta.url), 'utf8')));
+
+describe('clipSizes', () => {
+  it('derives the documented sizes for a 10 s clip', () => {
+    const s = clipSizes(manifest, 10);
+    expect(s.samples).toBe(441000);
+    expect(s.latentFrames).toBe(Math.floor(441000 / 512) + 1);
+    expect(padToMultiple(s.latentFrames, 4)).toBe(864);
+    expect(s.visual.count).toBe(80);
+    expect(s.sync.count).toBe(240);
+    expect(s.curve).toEqual({ count: 60, rate: 6, phase: 0.5 });
+  });
+
+  it('rejects a non-positive duration', () => {
+    expect(() => clipSizes(manifest, 0)).toThrow(/positive/);
+  });
+});
+
+describe('resampleRows', () => {
+  it('interpolates a linear ramp exactly and clamps past the ends', () => {
+    // Value = time in seconds on a 4 Hz grid; read back on a 10 Hz grid.
+    const ramp = Float32Array.from({ length: 8 }, (_, k) => k / 4);
+    const out = resampleRows(ramp, 1, { count: 8, rate: 4, phase: 0 }, { count: 25, rate: 10, phase: 0 });
+    for (let i = 0; i < 25; i++) expect(out[i]).toBeCloseTo(Math.min(i / 10, 7 / 4), 6);
+  });
+
+  it('honours the grid phase of loudness points (window centres)', () => {
+    const curve = Float32Array.from([0, 1]);
+    const out = resampleRows(curve, 1, { count: 2, rate: 1, phase: 0.5 }, { count: 3, rate: 2, phase: 0 });
+    expect(Array.from(out)).toEqual([0, 0, 0.5]);
+  });
+});
+
+describe('sliceRows', () => {
+  it('repeats the last row to pad and truncates to shorten', () => {
+    const rows = Float32Array.from([1, 2, 3, 4]);
+    expect(Array.from(sliceRows(rows, 2, 0, 3))).toEqual([1, 2, 3, 4, 3, 4]);
+    expect(Array.from(sliceRows(rows, 2, 0, 1))).toEqual([1, 2]);
+    expect(Array.from(sliceRows(rows, 2, 1, 2))).toEqual([3, 4, 3, 4]);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Sizes and time grids of one clip, derived once from the manifest and the duration (MMAudio `sequence_config`
+ * style), plus the one interpolation every grid change uses. Conventions (docs/model-pack.md, training/foley):
+ * latent frame i sits at i·hop/sampleRate s; video frame k of rate r at k/r s; loudness point k at (k + 0.5)/curveRate s
+ * (the centre of its 400 ms window), P = ceil(N·curveRate/sampleRate) points.
+ */
+
+import type { PackManifest } from '../pack/manifest';
+
+/** A uniform time grid: point k sits at (k + phase) / rate seconds. */
+export interface TimeGrid {
+  count: number;
+  rate: number;
+  phase: number;
+}
+
+export interface ClipSizes {
+  durationSec: number;
+  /** round(durationSec · sampleRate): the exact output length. */
+  samples: number;
+  /** L = floor(samples / hop) + 1. */
+  latentFrames: number;
+  latent: TimeGrid;
+  visual: TimeGrid;
+  sync: TimeGrid;
+  curve: TimeGrid;
+}
+
+/** Frames k = 0 … floor(durationSec·rate) − 1 at k/rate (the media sampler's count; the 1e-6 absorbs float error), at least one. */
+function videoFrameCount(durationSec: number, rate: number): number {
+  return Math.max(1, Math.floor(durationSec * rate + 1e-6));
+}
+
+export function clipSizes(manifest: PackManifest, durationSec: number): ClipSizes {
+  if (!Number.isFinite(durationSec) || durationSec <= 0) throw new RangeError(`clip duration must be positive, got ${durationSec} s`);
+  const { sampleRate, latent, video, loudness } = manifest;
+  const samples = Math.round(durationSec * sampleRate);
+  const latentFrames = Math.floor(samples / latent.hop) + 1;
+  return {
+    durationSec,
+    samples,
+    latentFrames,
+    latent: { count: latentFrames, rate: sampleRate / latent.hop, phase: 0 },
+    visual: { count: videoFrameCount(durationSec, video.visualFps), rate: video.visualFps, phase: 0 },
+    sync: { count: videoFrameCount(durationSec, video.syncFps), rate: video.syncFps, phase: 0 },
+    curve: { count: Math.max(1, Math.ceil((samples * loudness.curveRate) / sampleRate - 1e-9)), rate: loudness.curveRate, phase: 0.5 },
+  };
+}
+
+export function padToMultiple(frames: number, multiple: number): number {
+  return Math.ceil(frames / multiple) * multiple;
+}
+
+/**
+ * Linear interpolation of row-major rows [from.count, dims] onto the times of grid `to`; times outside the source
+ * grid take the nearest end row.
+ */
+export function resampleRows(source: Float32Array, dims: number, from: TimeGrid, to: TimeGrid): Float32Array {
+  if (source.length !== from.count * dims) throw new RangeError(`resampleRows: ${source.length} values is not ${from.count} rows × ${dims}`);
+  const out = new Float32Array(to.count * dims);
+  for (let i = 0; i < to.count; i++) {
+    const timeSec = (i + to.phase) / to.rate;
+    const position = Math.min(Math.max(timeSec * from.rate - from.phase, 0), from.count - 1);
+    const k0 = Math.floor(position);
+    const k1 = Math.min(k0 + 1, from.count - 1);
+    const w = position - k0;
+    for (let d = 0; d < dims; d++) out[i * dims + d] = (1 - w) * source[k0 * dims + d] + w * source[k1 * dims + d];
+  }
+  return out;
+}
+
+/**
+ * Rows [start, start + count) of a row-major [rows, dims] array; rows past the end repeat the last row (padding a
+ * window past the clip's end to the DiT's length multiple).
+ */
+export function sliceRows(source: Float32Array, dims: number, start: number, count: number): Float32Array {
+  const rows = source.length / dims;
+  if (rows === 0) throw new RangeError('sliceRows: no rows to read');
+  if (start === 0 && count === rows) return source;
+  const out = new Float32Array(count * dims);
+  const available = Math.max(0, Math.min(count, rows - start));
+  out.set(source.subarray(start * dims, (start + available) * dims));
+  for (let i = available; i < count; i++) out.set(source.subarray((rows - 1) * dims, rows * dims), i * dims);
+  return out;
+}
