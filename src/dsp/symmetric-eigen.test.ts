@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../dsp/prng';
+import { Prng } from './prng';
 import { symmetricEigen } from './symmetric-eigen';
 
 describe('symmetricEigen (cyclic Jacobi)', () => {

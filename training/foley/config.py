@@ -1,6 +1,6 @@
 """One frozen config per model size; every derived size is a property so nothing is computed twice.
 
-The audio, video and loudness fields mirror `src/engine/manifest.ts` (latent, video, loudness, sampler); the
+The audio, video and loudness fields mirror `src/engine/pack/manifest.ts` (latent, video, loudness, sampler); the
 network fields only matter to PyTorch.
 """
 

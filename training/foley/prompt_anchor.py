@@ -1,4 +1,4 @@
-"""Anchoring a generation to its audio prompt, as the engine does it (src/engine/prompt-anchor.ts; docs/model-pack.md).
+"""Anchoring a generation to its audio prompt, as the engine does it (src/engine/conditioning/prompt-anchor.ts; docs/model-pack.md).
 
 A reference recording says how the result should sound; a small model's embedding of it steers timbre only
 loosely. Two deterministic corrections carry the rest, both measured in `foley.export.evaluate`:

@@ -2,7 +2,7 @@
 
 The vocabulary is a fixed list of single words (a tag phrase such as "footsteps gravel" is two tags). It is fixed in
 code, not derived from the corpus, so token ids stay stable across corpus rebuilds and the TypeScript mirror
-(`src/engine/text-tags.ts`) can copy it verbatim. Ids: 0 = `<pad>`, 1 = `<unk>`, then the tags in sorted order.
+(`src/engine/conditioning/text-tags.ts`) can copy it verbatim. Ids: 0 = `<pad>`, 1 = `<unk>`, then the tags in sorted order.
 
 Tokenizer rules (the TS side must implement exactly these, in this order):
 1. Lowercase; split on every character that is not `a`-`z` (digits and punctuation separate words and vanish).

@@ -34,7 +34,7 @@ class ComponentIO:
 
 
 def component_io(cfg: FoleyConfig) -> dict[str, ComponentIO]:
-    """The contract's component table, in pipeline order (src/engine/manifest.ts COMPONENT_NAMES)."""
+    """The contract's component table, in pipeline order (src/engine/pack/manifest.ts COMPONENT_NAMES)."""
     s, c, ch, d = cfg.frame_size, cfg.latent_dims, cfg.channels, cfg.cond_dim
     latent = TensorSpec('x', (1, 'L', c))
     return {

@@ -76,7 +76,7 @@ def max_steps(cfg: FoleyConfig) -> int:
 
 
 def manifest(cfg: FoleyConfig, *, pack_id: str, version: str, purpose: str, description: str, license_id: str, components: dict) -> dict:
-    """Every field of src/engine/manifest.ts PackManifest."""
+    """Every field of src/engine/pack/manifest.ts PackManifest."""
     return {
         'schemaVersion': SCHEMA_VERSION,
         'id': pack_id,
