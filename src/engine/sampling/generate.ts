@@ -33,6 +33,11 @@ export interface GenerateHooks {
   signal?: AbortSignal;
   /** Where Griffin-Lim runs; a thread pool lets window k decode while window k + 1 denoises. Default: inline. */
   decoder?: LatentDecoder;
+  /**
+   * The initial noise of each window, called once per window in window order with the values it needs (test-time
+   * search, takes.ts, mixes seeded streams); default: the next values of the N(0, 1) stream seeded by `options.seed`.
+   */
+  initialNoise?: (length: number, window: number) => Float32Array;
 }
 
 /** Everything the DiT reads that does not change between steps, for the whole clip. */
@@ -225,7 +230,9 @@ async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{
     step: async (x, velocity, dt) => (await runner.run('sampler_step', { x, velocity, dt: runner.float32(Float32Array.of(dt), [1]) })).x_next!,
     release: (x) => x.dispose(),
   };
-  const noise = runner.float32(ctx.prng.fillGaussian(new Float32Array(total * dims)), [1, total, dims]);
+  const initial = ctx.hooks.initialNoise?.(total * dims, window.index) ?? ctx.prng.fillGaussian(new Float32Array(total * dims));
+  if (initial.length !== total * dims) throw new RangeError(`initialNoise gave ${initial.length} values for window ${window.index}, expected ${total * dims}`);
+  const noise = runner.float32(initial, [1, total, dims]);
   const report = (step: number) => ctx.hooks.onProgress?.({ stage: 'denoise', step, steps: ctx.settings.steps, window: window.index, windows: ctx.windows });
   report(0);
   const method = manifest.sampler.method;
