@@ -5,12 +5,21 @@
 
 import type { AppState } from './state';
 
-/** `record`: the change to `doc` becomes one undo step; `skip`: not undoable (view, engine, transient state). */
-export type UndoCapture = 'record' | 'skip';
+/**
+ * `record`: the change to the undoable part (see ActionManager) becomes one undo step; `skip`: not undoable (view,
+ * engine, transient state); `clear`: the change starts a new history (another video, a restored or new project), so
+ * undo can never put one video's curve onto another.
+ */
+export type UndoCapture = 'record' | 'skip' | 'clear';
 
 export interface ActionResult {
   state: AppState;
   capture: UndoCapture;
+  /**
+   * Records that share a key and follow each other within a typing burst become one undo step (a prompt typed letter
+   * by letter undoes as a whole, not one letter at a time).
+   */
+  coalesceKey?: string;
 }
 
 /** The part of a KeyboardEvent actions look at; keeps key tests testable without a DOM. */
@@ -40,6 +49,10 @@ export function skip(state: AppState): ActionResult {
   return { state, capture: 'skip' };
 }
 
-export function record(state: AppState): ActionResult {
-  return { state, capture: 'record' };
+export function clearHistory(state: AppState): ActionResult {
+  return { state, capture: 'clear' };
+}
+
+export function record(state: AppState, coalesceKey?: string): ActionResult {
+  return coalesceKey === undefined ? { state, capture: 'record' } : { state, capture: 'record', coalesceKey };
 }

@@ -3,7 +3,7 @@
  */
 
 import type { Backend, PackInfo, Progress } from '../../engine/host/protocol';
-import { defineAction, record, skip, type KeyStroke } from './action';
+import { clearHistory, defineAction, record, skip, type KeyStroke } from './action';
 import { MAX_PX_PER_SEC, MIN_PX_PER_SEC, type AppState, type BackendRequest, type GeneratedTrack, type LoadedVideo, type ProjectDoc, type WavFormat } from './state';
 
 function plainKey(stroke: KeyStroke): boolean {
@@ -58,9 +58,10 @@ export const openStarted = defineAction<{ fileName: string; requestId: number }>
 export const videoOpened = defineAction<LoadedVideo>({
   name: 'videoOpened',
   label: 'Video opened',
-  // A curve is drawn against one video's timeline; a new video starts without one.
+  // A curve is drawn against one video's timeline; a new video starts without one, and with a new history so undo
+  // cannot bring the old video's curve back onto it.
   perform: (state, video) =>
-    skip({ ...state, video, opening: null, result: null, doc: { ...state.doc, curve: null }, view: { ...state.view, playing: false } }),
+    clearHistory({ ...state, video, opening: null, result: null, doc: { ...state.doc, curve: null }, view: { ...state.view, playing: false } }),
 });
 
 export const openFailed = defineAction<string>({
@@ -115,24 +116,24 @@ export const generateCancelled = defineAction({
   perform: (state) => skip({ ...state, job: null, notice: { kind: 'info', message: 'Generation cancelled.' } }),
 });
 
-// Project settings (undoable)
+// Project settings (undoable; typing in a field is one step per burst)
 
 export const setPrompt = defineAction<string>({
   name: 'setPrompt',
   label: 'Prompt',
-  perform: (state, prompt) => record(withDoc(state, { prompt })),
+  perform: (state, prompt) => record(withDoc(state, { prompt }), 'prompt'),
 });
 
 export const setSeed = defineAction<number>({
   name: 'setSeed',
   label: 'Seed',
-  perform: (state, seed) => record(withDoc(state, { seed: Math.max(0, Math.floor(seed)) })),
+  perform: (state, seed) => record(withDoc(state, { seed: Math.max(0, Math.floor(seed)) }), 'seed'),
 });
 
 export const setSteps = defineAction<number | null>({
   name: 'setSteps',
   label: 'Steps',
-  perform: (state, steps) => record(withDoc(state, { steps: steps === null ? null : Math.min(200, Math.max(1, Math.floor(steps))) })),
+  perform: (state, steps) => record(withDoc(state, { steps: steps === null ? null : Math.min(200, Math.max(1, Math.floor(steps))) }), 'steps'),
 });
 
 // View
@@ -185,13 +186,13 @@ export const zoomOut = defineAction({
 export const setExportLoudness = defineAction<number | null>({
   name: 'setExportLoudness',
   label: 'Export loudness',
-  perform: (state, exportLoudnessLufs) => skip({ ...state, view: { ...state.view, exportLoudnessLufs } }),
+  perform: (state, exportLoudnessLufs) => record({ ...state, view: { ...state.view, exportLoudnessLufs } }, 'exportLoudness'),
 });
 
 export const setExportFormat = defineAction<WavFormat>({
   name: 'setExportFormat',
   label: 'Export format',
-  perform: (state, exportFormat) => skip({ ...state, view: { ...state.view, exportFormat } }),
+  perform: (state, exportFormat) => record({ ...state, view: { ...state.view, exportFormat } }),
 });
 
 export const dismissNotice = defineAction({

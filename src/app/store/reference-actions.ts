@@ -1,6 +1,6 @@
 /**
- * The reference sound ("sounds like this"). Picking, replacing or removing the recording is session state, not an
- * undo step (see AppState.reference); whether to match its tone and level is a project setting and undoable.
+ * The reference sound ("sounds like this"). Picking, replacing or removing the recording is an undo step (history
+ * holds the decoded recording by reference, see ActionManager); so is whether to match its tone and level.
  */
 
 import { defineAction, record, skip } from './action';
@@ -15,7 +15,7 @@ export const referenceReadStarted = defineAction<string>({
 export const referenceLoaded = defineAction<ReferenceSound>({
   name: 'referenceLoaded',
   label: 'Reference sound loaded',
-  perform: (state, reference) => skip({ ...state, reference, readingReference: null }),
+  perform: (state, reference) => record({ ...state, reference, readingReference: null }),
 });
 
 /** The file could not be decoded; the previous reference, if any, stays. */
@@ -28,7 +28,7 @@ export const referenceFailed = defineAction<string>({
 export const removeReference = defineAction({
   name: 'removeReference',
   label: 'Remove reference sound',
-  perform: (state) => skip({ ...state, reference: null }),
+  perform: (state) => record({ ...state, reference: null }),
 });
 
 export const setPromptAnchoring = defineAction<boolean>({

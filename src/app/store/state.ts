@@ -96,8 +96,8 @@ export interface AppState {
   result: GeneratedTrack | null;
   notice: Notice | null;
   /**
-   * Lives outside `doc`: a decoded recording can be megabytes, far too much for anything that saves the project,
-   * so it is session state — picking or removing one is not an undo step.
+   * Lives outside `doc`: a decoded recording can be megabytes, so the project saver writes it only when it changes;
+   * picking or removing one is still an undo step (see ActionManager's Snapshot).
    */
   reference: ReferenceSound | null;
   /** File name of a reference being decoded; the previous reference stays until it succeeds. */
