@@ -56,6 +56,19 @@ export interface PackInfo {
   channels: number;
   curveRate: number;
   vocabulary: string[];
+  /** Space used by the browser's pack store, measured after this load evicted stale versions; absent without Cache Storage. */
+  storage?: PackStorage;
+}
+
+/** Bytes kept for offline use: each pack file is stored once, in the engine's pack cache (src/engine/pack/pack-cache.ts). */
+export interface PackStorage {
+  /** The loaded pack's files and manifest. */
+  packBytes: number;
+  /** Every pack in the cache, by pack folder URL, this one included. */
+  packs: { location: string; bytes: number }[];
+  /** navigator.storage.estimate() for the whole origin (app shell, ORT runtimes, packs); null where the browser has none. */
+  usageBytes: number | null;
+  quotaBytes: number | null;
 }
 
 export interface VideoInfo {
