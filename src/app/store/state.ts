@@ -87,6 +87,33 @@ export interface ViewState {
   exportLoudnessLufs: number | null;
 }
 
+export interface ProjectSummary {
+  id: string;
+  /** The video's file name, or "Untitled project". */
+  name: string;
+  savedAtMs: number;
+}
+
+/** A restored project's video, while it is read again or when it could not be (the rest of the project is back). */
+export interface AwaitedVideo {
+  fileName: string;
+  sizeBytes: number;
+  durationSec: number;
+  /** null: being read; `gone`: the file was removed or moved; `permission`: the browser needs the user's OK. */
+  problem: null | 'gone' | 'permission';
+}
+
+/** The saved project this session works on (src/app/project keeps it in IndexedDB and OPFS). */
+export interface ProjectState {
+  /** Storage key; a new one for "New project". */
+  id: string;
+  /** Saved projects, newest first. */
+  recent: ProjectSummary[];
+  awaitingVideo: AwaitedVideo | null;
+  /** Why the last save failed (e.g. storage full); null once a save succeeds. Shown until then, never silent. */
+  saveProblem: string | null;
+}
+
 export interface AppState {
   engine: EngineState;
   video: LoadedVideo | null;
@@ -104,6 +131,7 @@ export interface AppState {
   readingReference: string | null;
   doc: ProjectDoc;
   view: ViewState;
+  project: ProjectState;
 }
 
 export const MIN_PX_PER_SEC = 10;
@@ -120,4 +148,5 @@ export const initialState: AppState = {
   readingReference: null,
   doc: { prompt: '', seed: 1, steps: null, curve: null, promptAnchoring: true },
   view: { pxPerSec: 80, playing: false, audioRunning: false, exportFormat: 'pcm16', exportLoudnessLufs: null },
+  project: { id: '', recent: [], awaitingVideo: null, saveProblem: null },
 };
