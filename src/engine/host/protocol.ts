@@ -4,6 +4,8 @@
  * Large buffers are transferred, never copied.
  */
 
+import type { TakeScores } from '../../metrics/take-score';
+
 export type Backend = 'webgpu' | 'wasm' | 'cpu';
 
 /** Progress of a long task, as a tagged union on `stage`. */
@@ -41,11 +43,37 @@ export interface GenerateOptions {
   region?: { startSec: number; endSec: number; take: { sampleRate: number; channels: Float32Array[] } };
 }
 
+/** Several takes ranked by test-time search (src/engine/sampling/takes.ts, AvSyncDiff's GMDS). */
+export interface TakeSearch {
+  /** Population N: the takes returned, best first. */
+  takes: number;
+  /** GMDS iterations T (default 1); the search runs N · (1 + 2T) full generations. */
+  iterations?: number;
+}
+
+/** One term of a take's initial noise: `weight` · the N(0, 1) stream seeded by `seed`. */
+export interface NoiseTerm {
+  seed: number;
+  weight: number;
+}
+
+export interface RankedTake {
+  /** Seed of the take's line in the search: its first noise and its Griffin-Lim phase. */
+  seed: number;
+  /** The initial noise the take was generated from: Σ weight · stream(seed); one term of weight 1 is plain `seed`. */
+  noise: NoiseTerm[];
+  scores: TakeScores;
+  /** The combined score the takes are ranked by (src/metrics/take-score.ts), 0–1. */
+  total: number;
+  result: GenerateResult;
+}
+
 export type EngineRequest =
   /** `backend` forces one; without it the engine picks (src/engine/runtime/backend-choice.ts) and says why. */
   | { type: 'load-pack'; id: number; packUrl: string; backend?: Backend }
   | { type: 'open-video'; id: number; file: File }
-  | { type: 'generate'; id: number; options: GenerateOptions }
+  /** With `search`, replied to by 'takes-generated' instead of 'generated'. */
+  | { type: 'generate'; id: number; options: GenerateOptions; search?: TakeSearch }
   | { type: 'cancel'; id: number; targetId: number };
 
 export interface PackInfo {
@@ -102,7 +130,10 @@ export type EngineReply =
   | { type: 'pack-loaded'; id: number; pack: PackInfo; backend: Backend; backendReason: string }
   | { type: 'video-opened'; id: number; video: VideoInfo }
   /** Sent on every engine event and once a second between them; `etaLowerBound`: a phase ahead is not measured yet. */
-  | { type: 'progress'; id: number; progress: Progress; etaSec: number | null; etaLowerBound?: boolean }
+  /** `candidate`: in a take search, which of the `count` generations is running (0-based). */
+  | { type: 'progress'; id: number; progress: Progress; etaSec: number | null; etaLowerBound?: boolean; candidate?: { index: number; count: number } }
   | { type: 'generated'; id: number; result: GenerateResult }
+  /** Best first. */
+  | { type: 'takes-generated'; id: number; takes: RankedTake[] }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string };
