@@ -21,7 +21,7 @@ import torch
 
 from foley.audio import audio_to_latent, latent_to_audio
 from foley.config import preset
-from foley.export.evaluate import f1, match_onsets, onset_times
+from foley.export.probe_scores import f1, match_onsets, onset_times
 from foley.export.report import emit_report
 
 VARIANTS = {  # name: (nMels, hop, Griffin-Lim iterations, momentum (0 = plain, 0.99 = fast Griffin-Lim))
