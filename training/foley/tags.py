@@ -1,10 +1,13 @@
 """Tag vocabulary, text tokenizer and coarse sound categories for foley-tiny.
 
 The vocabulary is a fixed list of single words (a tag phrase such as "footsteps gravel" is two tags). It is fixed in
-code, not derived from the corpus, so token ids stay stable across corpus rebuilds and the TypeScript mirror
-(`src/engine/conditioning/text-tags.ts`) can copy it verbatim. Ids: 0 = `<pad>`, 1 = `<unk>`, then the tags in sorted order.
+code, not derived from the corpus, so token ids stay stable across corpus rebuilds. Ids: 0 = `<pad>`, 1 = `<unk>`, then
+the tags in sorted order. This module is the source of the words: the exporter writes a pack's vocabulary, stop words
+and synonyms into its manifest (`text_rules`), and the engine (`src/engine/conditioning/text-tags.ts`) reads them
+from there. The rules below are code on both sides, pinned by training/fixtures/text-tags.json
+(`python -m foley.export.tags_fixture` writes it; pytest and vitest both check it).
 
-Tokenizer rules (the TS side must implement exactly these, in this order):
+Tokenizer rules (the TS side implements exactly these, in this order):
 1. Lowercase; split on every character that is not `a`-`z` (digits and punctuation separate words and vanish).
 2. Drop stop words (`STOP_WORDS`): they are neither tags nor unknown.
 3. For each word, the first rule that applies:
@@ -21,6 +24,9 @@ Tokenizer rules (the TS side must implement exactly these, in this order):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
 PAD_ID = 0
 UNK_ID = 1
@@ -191,6 +197,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
+def text_rules(vocabulary: Sequence[str], max_tokens: int) -> dict:
+    """A pack's `conditioning.text` (docs/model-pack.md): its vocabulary plus the stop words and the synonyms whose
+    tags it has (tags it lacks are dropped, a synonym left without tags is dropped), so the engine tokenizes a prompt
+    from the pack alone. Sorted, so a rewrite of an unchanged pack is byte-identical."""
+    known = set(vocabulary[2:])
+    synonyms = {word: [t for t in found if t in known] for word, found in sorted(SYNONYMS.items())}
+    return {
+        'vocabulary': list(vocabulary),
+        'maxTokens': max_tokens,
+        'stopWords': sorted(STOP_WORDS),
+        'synonyms': {word: found for word, found in synonyms.items() if found},
+    }
+
+
 def _stem_candidates(word: str) -> list[str]:
     out: list[str] = []
     if word.endswith('ies'):
@@ -212,47 +232,84 @@ def _stem_candidates(word: str) -> list[str]:
     return out
 
 
-def normalise_word(word: str) -> tuple[str, ...] | None:
-    """Tags for one lowercase word, () for a stop word, None for an unknown word."""
-    if word in STOP_WORDS:
-        return ()
-    for candidate in (word, *_stem_candidates(word)):
-        if candidate in TAG_TO_ID and candidate not in ('<pad>', '<unk>'):
-            return (candidate,)
-        if candidate in SYNONYMS:
-            return SYNONYMS[candidate]
-    return None
-
-
 def words(text: str) -> list[str]:
     return [w for w in re.split(r'[^a-z]+', text.lower()) if w]
 
 
+@dataclass(frozen=True)
+class Tokenizer:
+    """The rules above over one pack's `conditioning.text` (`text_rules`); src/engine/conditioning/text-tags.ts is
+    the same over the manifest, both pinned by training/fixtures/text-tags.json."""
+
+    vocabulary: tuple[str, ...]
+    stop_words: frozenset[str]
+    synonyms: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def from_rules(cls, rules: dict) -> Tokenizer:
+        synonyms = {word: tuple(found) for word, found in rules['synonyms'].items()}
+        return cls(vocabulary=tuple(rules['vocabulary']), stop_words=frozenset(rules['stopWords']), synonyms=synonyms)
+
+    @cached_property
+    def tag_ids(self) -> dict[str, int]:
+        return {tag: i for i, tag in enumerate(self.vocabulary) if i > UNK_ID}
+
+    def normalise_word(self, word: str) -> tuple[str, ...] | None:
+        """Tags for one lowercase word, () for a stop word, None for an unknown word."""
+        if word in self.stop_words:
+            return ()
+        tag_ids = self.tag_ids
+        for candidate in (word, *_stem_candidates(word)):
+            if candidate in tag_ids:
+                return (candidate,)
+            if candidate in self.synonyms:
+                return self.synonyms[candidate]
+        return None
+
+    def tokenize(self, text: str) -> tuple[list[int], list[str]]:
+        """Token ids (no padding) and the words that were not recognised; each unknown word yields `<unk>` once."""
+        tag_ids = self.tag_ids
+        ids: list[int] = []
+        unknown: list[str] = []
+        for word in words(text):
+            mapped = self.normalise_word(word)
+            if mapped is None:
+                unknown.append(word)
+                ids.append(UNK_ID)
+                continue
+            for tag in mapped:
+                if tag_ids[tag] not in ids:
+                    ids.append(tag_ids[tag])
+        return ids, unknown
+
+    def encode(self, text: str, max_tokens: int) -> tuple[list[int], list[str], list[str]]:
+        """What the engine feeds the text encoder (`mapPromptToTags`): ids cut to max_tokens and padded with 0, the
+        known tags kept, and the unknown words followed by the tags cut."""
+        ids, unknown = self.tokenize(text)
+        kept = ids[:max_tokens]
+        unknown += [self.vocabulary[i] for i in ids[max_tokens:] if i > UNK_ID]
+        tags = [self.vocabulary[i] for i in kept if i > UNK_ID]
+        return kept + [PAD_ID] * (max_tokens - len(kept)), tags, unknown
+
+
+# The training tokenizer: the full vocabulary (every synonym's tags are in it, tests/test_data_tags.py).
+TOKENIZER = Tokenizer.from_rules(text_rules(VOCAB, max_tokens=0))
+
+
+def normalise_word(word: str) -> tuple[str, ...] | None:
+    """Tags for one lowercase word, () for a stop word, None for an unknown word."""
+    return TOKENIZER.normalise_word(word)
+
+
 def text_to_tags(text: str) -> tuple[list[str], list[str]]:
     """(known tags in first-occurrence order, unknown words)."""
-    tags: list[str] = []
-    unknown: list[str] = []
-    for word in words(text):
-        mapped = normalise_word(word)
-        if mapped is None:
-            unknown.append(word)
-            continue
-        tags += [t for t in mapped if t not in tags]
-    return tags, unknown
+    ids, unknown = TOKENIZER.tokenize(text)
+    return [VOCAB[i] for i in ids if i > UNK_ID], unknown
 
 
 def tokenize(text: str) -> tuple[list[int], list[str]]:
     """Token ids (no padding) and the words that were not recognised; each unknown word yields `<unk>` once."""
-    ids: list[int] = []
-    unknown: list[str] = []
-    for word in words(text):
-        mapped = normalise_word(word)
-        if mapped is None:
-            unknown.append(word)
-            ids.append(UNK_ID)
-            continue
-        ids += [TAG_TO_ID[t] for t in mapped if TAG_TO_ID[t] not in ids]
-    return ids, unknown
+    return TOKENIZER.tokenize(text)
 
 
 # Coarse categories: ordered rules, first match wins. Each rule is (category, tags that must all be present).

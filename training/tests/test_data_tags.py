@@ -40,3 +40,23 @@ def test_categories():
     assert tags.category_for(['dog']) == 'animal'
     assert tags.category_for(['wood', 'impact']) == 'impact'
     assert tags.category_for(['glorp']) == 'other'
+
+
+def test_every_synonym_tag_is_in_the_vocabulary():
+    # So the training tokenizer (TOKENIZER, built from text_rules(VOCAB)) is exactly SYNONYMS: nothing dropped.
+    assert all(t in tags.TAG_TO_ID for found in tags.SYNONYMS.values() for t in found)
+    assert tags.text_rules(tags.VOCAB, 8)['synonyms'] == {w: list(t) for w, t in sorted(tags.SYNONYMS.items())}
+
+
+def test_a_smaller_vocabulary_drops_the_synonym_tags_it_lacks():
+    rules = tags.text_rules(('<pad>', '<unk>', 'door', 'glass'), 4)
+    assert rules['synonyms']['slam'] == ['door'] and rules['synonyms']['shatter'] == ['glass']
+    assert 'crash' not in rules['synonyms']  # impact and break are both missing
+    tokenizer = tags.Tokenizer.from_rules(rules)
+    assert tokenizer.encode('Door SLAM, crash!', 4) == ([2, 1, 0, 0], ['door'], ['crash'])
+
+
+def test_encode_cuts_to_max_tokens_and_reports_the_tags_cut():
+    ids, found, unknown = tags.TOKENIZER.encode('metal glass glorp impact splash', 3)
+    assert [tags.VOCAB[i] for i in ids] == ['metal', 'glass', '<unk>']
+    assert found == ['metal', 'glass'] and unknown == ['glorp', 'impact', 'splash']
