@@ -28,11 +28,14 @@ nice "$PY" -m foley.train --data work/synth --out work/tiny-0.3 --steps "$STAGE2
 nice "$PY" -m foley.export --preset tiny --checkpoint work/tiny-0.3/checkpoint.pt --out "$PACK" --version 0.3.0
 cp work/corpus/ATTRIBUTION.md "$PACK/ATTRIBUTION.md"
 nice "$PY" -m pytest -q tests/test_pack_reference.py
-nice "$PY" -m foley.export.evaluate --pack "$PACK" --data work/synth --split eval --clips 12 --threads "$THREADS" --out work/tiny/eval.json
-for steps in 4 8 32; do  # steps vs quality (the product's default conditioning)
-  nice "$PY" -m foley.export.evaluate --pack "$PACK" --data work/synth --clips 12 --threads "$THREADS" --steps "$steps" \
-    --modes video+predicted-loudness video+target-loudness --out "work/tiny/eval-steps-$steps.json"
+# Evaluation through the shipped engine (the foley CLI; foley/export/evaluate.py): every protocol on 12 held-out clips,
+# then steps vs quality with the product's default conditioning and with the real curve given.
+nice "$PY" -m foley.export.evaluate --pack "$PACK" --data work/synth --split eval --clips 12 --out work/tiny/eval.json
+for steps in 4 8 20; do  # 20 = the pack's sampler.maxSteps
+  nice "$PY" -m foley.export.evaluate --pack "$PACK" --data work/synth --clips 12 --steps "$steps" --protocols video,curve \
+    --out "work/tiny/eval-steps-$steps.json"
 done
-nice "$PY" -m foley.export.judge --data work/synth --clips 12 --pack "$PACK" --out work/tiny/judge.json
+# The card's headline: real clips through the same CLI (the development set is read in place, never copied).
+if [ -d ../../shared/data/real-dev ]; then (cd .. && nice npm run -s eval:real -- --pack "public/models/foley-tiny" --out training/work/tiny/eval-real.json); fi
 nice "$PY" -m foley.export.decoder_study --corpus work/corpus --files 10 --out work/decoder-study.json
-echo "pack rebuilt in $PACK; metrics in training/work/tiny/{eval,eval-steps-*,judge}.json and training/work/decoder-study.json (copy them into MODEL_CARD.md)"
+echo "pack rebuilt in $PACK; engine figures in training/work/tiny/{eval,eval-steps-*,eval-real}.json, decoder probe in training/work/decoder-study.json (copy them into MODEL_CARD.md)"
