@@ -88,7 +88,7 @@ export class PresentationOrderVideoDecoder {
   }
 }
 
-const PLAIN = ['AudioDecoder', 'VideoFrame', 'EncodedVideoChunk', 'EncodedAudioChunk', 'AudioData'] as const;
+const PLAIN = ['AudioDecoder', 'AudioEncoder', 'VideoFrame', 'EncodedVideoChunk', 'EncodedAudioChunk', 'AudioData'] as const;
 
 /** Installs the missing WebCodecs globals; returns the names it installed (empty in a browser). */
 export function installNodeWebCodecs(): string[] {
