@@ -4,8 +4,6 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS, SECURITY_HEADERS } from './scripts/security-headers.js';
-import { DEFAULT_PACK_ID } from './src/app/default-pack';
-
 
 const ortDistDir = join(import.meta.dirname, 'node_modules/onnxruntime-web/dist');
 const ortRuntimeFiles = readdirSync(ortDistDir).filter((name) => /^ort-wasm-simd-threaded.*\.(wasm|mjs)$/.test(name));
@@ -58,14 +56,16 @@ export default defineConfig({
         ],
       },
       workbox: {
-        // The app shell, ORT's runtimes and the default pack must all be available offline.
+        // The app shell and ORT's runtimes must be available offline. Packs are not precached: the engine keeps every
+        // pack it loads, the default one included, in its own content-addressed cache (src/engine/pack/pack-cache.ts),
+        // which evicts a version once its manifest changes; precaching the default pack as well stored it twice.
         // The web manifest and its icons are added by the plugin itself (includeManifestIcons).
         // Of ORT's runtimes only the asyncify build is precached: src/engine/runtime/ort-web.ts imports `onnxruntime-web/webgpu`,
         // which runs both the WebGPU and the WASM execution providers on it.
-        globPatterns: ['index.html', 'assets/**', 'ort/ort-wasm-simd-threaded.asyncify.*', `models/${DEFAULT_PACK_ID}/*.{onnx,json}`],
-        // Reference tensors are for parity tests only. assets/*.wasm is Vite's copy of the runtime ORT's bundle
-        // references by `new URL(…, import.meta.url)`; ORT loads from ort/ instead (wasmPaths), so it is never fetched.
-        globIgnores: ['**/*.ref.json', 'assets/*.wasm'],
+        globPatterns: ['index.html', 'assets/**', 'ort/ort-wasm-simd-threaded.asyncify.*'],
+        // assets/*.wasm is Vite's copy of the runtime ORT's bundle references by `new URL(…, import.meta.url)`; ORT
+        // loads from ort/ instead (wasmPaths), so it is never fetched.
+        globIgnores: ['assets/*.wasm'],
         // ORT's WASM runtimes are 14–28 MB each.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',

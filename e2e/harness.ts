@@ -26,9 +26,9 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-/** Starts `node scripts/serve.js --port 0` on dist/ and resolves with the URL it prints. */
-export async function startServer(): Promise<AppServer> {
-  const child = spawn(process.execPath, ['scripts/serve.js', '--port', '0', '--dir', 'dist'], { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node scripts/serve.js --port 0` on `dir` (the built app, dist/) and resolves with the URL it prints. */
+export async function startServer(dir = 'dist'): Promise<AppServer> {
+  const child = spawn(process.execPath, ['scripts/serve.js', '--port', '0', '--dir', dir], { cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -23,7 +23,7 @@ createRoot(root).render(
   </StrictMode>,
 );
 
-// Offline support: the service worker precaches the app shell, ORT's runtimes and the default pack.
+// Offline support: the service worker precaches the app shell and ORT's runtimes; the engine caches the packs.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   navigator.serviceWorker.register(`${import.meta.env.BASE_URL}sw.js`, { scope: import.meta.env.BASE_URL }).catch((error: unknown) => {
     console.warn('Service worker registration failed; the app will not work offline.', error);

@@ -1,7 +1,9 @@
 import type { Backend } from '../../engine/host/protocol';
 import { describeProgress } from '../progress-text';
+import { PackStorageLine } from './pack-storage';
 import type { EngineState } from '../store/state';
 import { useAppState, useSession } from '../use-session';
+import { ProjectControls } from './project-controls';
 
 const BACKEND_LABELS = { webgpu: 'WebGPU', wasm: 'WASM', cpu: 'CPU' } as const;
 
@@ -48,6 +50,7 @@ export function TopBar() {
         <img src="./icon.svg" alt="" width={28} height={28} />
         Foley Studio
       </h1>
+      <ProjectControls />
       <div className="engine-info" aria-live="polite">
         {engine.status === 'starting' && (
           <span className="badge badge-muted" data-testid="engine-starting">
@@ -71,6 +74,7 @@ export function TopBar() {
             {engine.pack.id} {engine.pack.version}
           </span>
         )}
+        <PackStorageLine />
         {engine.pack?.purpose === 'test' && (
           <span className="badge badge-warning" data-testid="test-pack-label" title="This pack only exercises the pipeline; its output is noise">
             test pack — random weights

@@ -5,7 +5,7 @@
  * that outgrows its manifest size while it is read, so a wrong file never costs more memory than the right one.
  */
 
-import type { FileCache } from './pack-cache';
+import { packFileKey, type FileCache } from './pack-cache';
 
 export interface FileRequest {
   /** File name inside the pack folder: a relative path of plain segments ("dit.onnx", "weights/dit.onnx"). */
@@ -89,7 +89,7 @@ export function httpPackSource(packUrl: string, cache?: FileCache): PackSource {
     location: base.href,
     async read(request) {
       const url = resolve(request.name);
-      const key = request.sha256 ? `${url}#sha256=${request.sha256}` : url;
+      const key = request.sha256 ? packFileKey(url, request.sha256) : url;
       if (request.sha256 && cache) {
         const cached = await cache.match(key);
         if (cached) {
