@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import './app/app.css';
 import { App } from './app/components/app';
 import { createEngineWorker } from './app/engine-worker';
+import { ProjectKeeper } from './app/project/project-keeper';
+import { ProjectContext } from './app/project/use-project';
 import { configFromUrl, Session } from './app/session';
 import { SessionContext } from './app/use-session';
 
@@ -12,13 +14,18 @@ try {
 } catch (error) {
   session.failStart(error instanceof Error ? error.message : String(error));
 }
+// Restores the last project (after the engine worker exists, so its video can be opened) and saves every change.
+const keeper = new ProjectKeeper(session);
+void keeper.start();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <SessionContext.Provider value={session}>
-      <App />
+      <ProjectContext.Provider value={keeper}>
+        <App />
+      </ProjectContext.Provider>
     </SessionContext.Provider>
   </StrictMode>,
 );

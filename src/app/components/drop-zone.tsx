@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { rememberDroppedHandles } from '../project/video-store';
 import { useSession } from '../use-session';
 import { FilePickerButton } from './file-picker-button';
 
@@ -38,6 +39,8 @@ export function DropZone({ children }: { children: ReactNode }) {
       event.preventDefault();
       depth.current = 0;
       setDragging(false);
+      // Only inside the event can a dropped file's handle be asked for; the project saver keeps it instead of a copy.
+      rememberDroppedHandles(event.dataTransfer?.items);
       session.openFiles(Array.from(event.dataTransfer?.files ?? []));
     };
     window.addEventListener('dragenter', onEnter);

@@ -1,8 +1,18 @@
 import { dismissNotice } from '../store/actions';
 import { useAppState, useSession } from '../use-session';
+import { AwaitedVideoNotice } from './awaited-video-notice';
 
 /** The one place errors and notices appear; the app stays usable underneath. */
 export function NoticeBar() {
+  return (
+    <>
+      <AwaitedVideoNotice />
+      <CurrentNotice />
+    </>
+  );
+}
+
+function CurrentNotice() {
   const session = useSession();
   const notice = useAppState((state) => state.notice);
   const opening = useAppState((state) => state.opening);

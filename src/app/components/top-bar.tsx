@@ -3,6 +3,7 @@ import { describeProgress } from '../progress-text';
 import { PackStorageLine } from './pack-storage';
 import type { EngineState } from '../store/state';
 import { useAppState, useSession } from '../use-session';
+import { ProjectControls } from './project-controls';
 
 const BACKEND_LABELS = { webgpu: 'WebGPU', wasm: 'WASM', cpu: 'CPU' } as const;
 
@@ -49,6 +50,7 @@ export function TopBar() {
         <img src="./icon.svg" alt="" width={28} height={28} />
         Foley Studio
       </h1>
+      <ProjectControls />
       <div className="engine-info" aria-live="polite">
         {engine.status === 'starting' && (
           <span className="badge badge-muted" data-testid="engine-starting">

@@ -4,7 +4,7 @@
 
 import type { Backend, PackInfo, Progress } from '../../engine/host/protocol';
 import { clearHistory, defineAction, record, skip, type KeyStroke } from './action';
-import { MAX_PX_PER_SEC, MIN_PX_PER_SEC, type AppState, type BackendRequest, type GeneratedTrack, type LoadedVideo, type ProjectDoc, type WavFormat } from './state';
+import { MAX_PX_PER_SEC, MIN_PX_PER_SEC, type AppState, type BackendRequest, type GeneratedTrack, type LoadedVideo, type Notice, type ProjectDoc, type WavFormat } from './state';
 
 function plainKey(stroke: KeyStroke): boolean {
   return !stroke.ctrlKey && !stroke.metaKey && !stroke.altKey && !stroke.inTextField;
@@ -55,13 +55,26 @@ export const openStarted = defineAction<{ fileName: string; requestId: number }>
   perform: (state, opening) => skip({ ...state, opening, notice: null }),
 });
 
+/** Durations closer than this are the same video re-read (container rounding differs between demuxers). */
+const SAME_VIDEO_TOLERANCE_SEC = 0.05;
+
 export const videoOpened = defineAction<LoadedVideo>({
   name: 'videoOpened',
   label: 'Video opened',
-  // A curve is drawn against one video's timeline; a new video starts without one, and with a new history so undo
-  // cannot bring the old video's curve back onto it.
-  perform: (state, video) =>
-    clearHistory({ ...state, video, opening: null, result: null, doc: { ...state.doc, curve: null }, view: { ...state.view, playing: false } }),
+  perform: (state, video) => {
+    const opened = { ...state, video, opening: null, view: { ...state.view, playing: false } };
+    const awaited = state.project.awaitingVideo;
+    // A restored project's own video (same length) keeps the curve and takes drawn and generated for it.
+    if (awaited && Math.abs(awaited.durationSec - video.info.durationSec) <= SAME_VIDEO_TOLERANCE_SEC) {
+      return clearHistory({ ...opened, project: { ...state.project, awaitingVideo: null } });
+    }
+    const notice: Notice | null = awaited
+      ? { kind: 'info', message: `${video.fileName} is not as long as the project's video (${awaited.fileName}); its curve and generated sound were left out.` }
+      : state.notice;
+    // A curve is drawn against one video's timeline; a new video starts without one, and with a new history so undo
+    // cannot bring the old video's curve back onto it.
+    return clearHistory({ ...opened, result: null, notice, doc: { ...state.doc, curve: null }, project: { ...state.project, awaitingVideo: null } });
+  },
 });
 
 export const openFailed = defineAction<string>({
