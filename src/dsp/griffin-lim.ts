@@ -23,7 +23,7 @@ export interface GriffinLimOptions {
 /** Below this |STFT| a bin's phase is undefined; audio.py clamps the divisor the same way. */
 const MAGNITUDE_EPSILON = 1e-12;
 
-function validate(magnitude: Float32Array, frames: number, bins: number, o: GriffinLimOptions): void {
+function validate(magnitude: Float32Array, frames: number, bins: number, o: Omit<GriffinLimOptions, 'seed'>): void {
   if (!Number.isInteger(frames) || frames < 1) throw new RangeError(`Griffin-Lim needs ≥ 1 frame, got ${frames}`);
   if (magnitude.length !== frames * bins) {
     throw new RangeError(`Griffin-Lim magnitude has ${magnitude.length} values, expected frames × bins = ${frames} × ${bins}`);
@@ -40,13 +40,34 @@ function validate(magnitude: Float32Array, frames: number, bins: number, o: Grif
  * iSTFT is then trimmed or zero-padded to `lengthSamples`.
  */
 export function griffinLim(magnitude: Float32Array, frames: number, options: GriffinLimOptions): Float32Array {
+  const prng = new Prng(options.seed);
+  // Float64 so a seed gives the same audio as before this split (the fixture's phases arrive as float32).
+  const phase = Float64Array.from({ length: magnitude.length }, () => 2 * Math.PI * prng.nextFloat());
+  return griffinLimFromPhase(magnitude, frames, phase, options);
+}
+
+/**
+ * Griffin-Lim from a given initial phase (radians, [frames × bins]) instead of a seeded random one: the part of the
+ * algorithm training/foley/audio.py shares exactly (its random phases come from another generator), pinned by
+ * training/fixtures/latent-decoder.json.
+ */
+export function griffinLimFromPhase(
+  magnitude: Float32Array,
+  frames: number,
+  initialPhase: Float32Array | Float64Array,
+  options: Omit<GriffinLimOptions, 'seed'>,
+): Float32Array {
   const plan = new StftPlan(options.nFft, options.hop);
   validate(magnitude, frames, plan.bins, options);
+  if (initialPhase.length !== magnitude.length) throw new RangeError(`initial phase has ${initialPhase.length} values, magnitude ${magnitude.length}`);
   const momentum = options.momentum ?? 0;
   if (options.lengthSamples === 0) return new Float32Array(0);
   const workLength = stftFrameCount(options.lengthSamples, options.hop) === frames ? options.lengthSamples : (frames - 1) * options.hop;
   const spec = plan.allocate(frames);
-  initialiseRandomPhase(magnitude, spec.re, spec.im, new Prng(options.seed));
+  for (let i = 0; i < magnitude.length; i++) {
+    spec.re[i] = magnitude[i]! * Math.cos(initialPhase[i]!);
+    spec.im[i] = magnitude[i]! * Math.sin(initialPhase[i]!);
+  }
   const signal = new Float32Array(workLength);
   const previous = momentum > 0 ? plan.allocate(frames) : null;
   for (let i = 0; i < options.iterations && workLength > 0; i++) {
@@ -55,14 +76,6 @@ export function griffinLim(magnitude: Float32Array, frames: number, options: Gri
     projectOntoMagnitude(magnitude, spec.re, spec.im);
   }
   return plan.inverse(spec, options.lengthSamples);
-}
-
-function initialiseRandomPhase(magnitude: Float32Array, re: Float32Array, im: Float32Array, prng: Prng): void {
-  for (let i = 0; i < magnitude.length; i++) {
-    const phase = 2 * Math.PI * prng.nextFloat();
-    re[i] = magnitude[i]! * Math.cos(phase);
-    im[i] = magnitude[i]! * Math.sin(phase);
-  }
 }
 
 /** Keeps each bin's phase and replaces its modulus with the target magnitude. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KWeightingState, kWeightedBlockEnergies, kWeightingFilter, kWeightingGainDb } from './k-weighting';
+import { KWeightingState, kWeightedBlockEnergies, kWeightingFilter, kWeightingGainDb, type Biquad } from './k-weighting';
+import { readTrainingFixture } from './training-fixture';
 
 /** ITU-R BS.1770-4 Tables 1 and 2: the published 48 kHz coefficients. */
 const PUBLISHED_48K = {
@@ -34,6 +35,19 @@ describe('kWeightingFilter', () => {
     expect(kWeightingGainDb(f, 997, 48000)).toBeCloseTo(0.691, 2);
     expect(kWeightingGainDb(f, 10000, 48000)).toBeGreaterThan(3.9);
     expect(kWeightingGainDb(f, 5, 48000)).toBeLessThan(-30);
+  });
+
+  it('is the biquads of training/foley/loudness.py at 16, 44.1 and 48 kHz (k-weighting.json)', () => {
+    type Row = [b0: number, b1: number, b2: number, a1: number, a2: number];
+    const fixture = readTrainingFixture<{ filters: { sampleRate: number; shelf: Row; highPass: Row }[] }>('k-weighting.json');
+    const row = (b: Biquad): Row => [b.b0, b.b1, b.b2, b.a1, b.a2];
+    expect(fixture.filters.map((f) => f.sampleRate)).toEqual([16000, 44100, 48000]);
+    for (const { sampleRate, shelf, highPass } of fixture.filters) {
+      const f = kWeightingFilter(sampleRate);
+      // The same float64 formulas: equal to the last bits (measured ≤ 4e-16); 1e-13 fails on any changed constant.
+      row(f.shelf).forEach((v, i) => expect(Math.abs(v - shelf[i]!), `${sampleRate} Hz shelf[${i}]`).toBeLessThan(1e-13));
+      row(f.highPass).forEach((v, i) => expect(Math.abs(v - highPass[i]!), `${sampleRate} Hz highPass[${i}]`).toBeLessThan(1e-13));
+    }
   });
 
   it('refuses rates where the shelf would sit above Nyquist', () => {

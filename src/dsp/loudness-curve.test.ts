@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { curveFromJson, curveToJson, momentaryLoudnessCurve, resampleCurve } from './loudness-curve';
+import { curveFromJson, curvePointCount, curveToJson, momentaryLoudnessCurve, resampleCurve } from './loudness-curve';
 import { LoudnessMeter, MeterMode } from './loudness-meter';
+import { maxAbsDifference, readTrainingFixture } from './training-fixture';
 
 function sine(durationSec: number, sampleRate: number, peak: number): Float32Array {
   return Float32Array.from({ length: Math.round(durationSec * sampleRate) }, (_, n) => peak * Math.sin((2 * Math.PI * 1000 * n) / sampleRate));
@@ -54,5 +55,51 @@ describe('curve helpers', () => {
     expect(() => curveFromJson({ rate: 6, windowSec: 0.4, unit: 'dB', channels: [[1]] })).toThrow(/unit/);
     expect(() => curveFromJson({ rate: 6, windowSec: 0.4, unit: 'LUFS', channels: [[null]] })).toThrow(/channels\[0\]/);
     expect(() => curveFromJson('x')).toThrow(/object/);
+  });
+});
+
+interface Segment {
+  hz: number;
+  peakDb: number;
+  startSec: number;
+  endSec: number;
+}
+
+interface KWeightingFixture {
+  signal: { channels: Segment[][] };
+  curves: { sampleRate: number; lengthSamples: number; lufs: number[][] }[];
+}
+
+/** The fixture's signal formula (training/foley/export/fixtures.py sine_segments): float64 sums stored as float32. */
+function sineSegments(segments: Segment[], sampleRate: number, length: number): Float32Array {
+  const x = new Float64Array(length);
+  for (const { hz, peakDb, startSec, endSec } of segments) {
+    const end = Math.min(length, Math.floor(endSec * sampleRate + 0.5));
+    for (let n = Math.floor(startSec * sampleRate + 0.5); n < end; n++) x[n]! += 10 ** (peakDb / 20) * Math.sin((2 * Math.PI * hz * n) / sampleRate);
+  }
+  return Float32Array.from(x);
+}
+
+describe('parity with training/foley/loudness.py', () => {
+  it('gives the same per-channel momentary curve at 44.1 and 48 kHz over odd lengths (k-weighting.json)', () => {
+    const fixture = readTrainingFixture<KWeightingFixture>('k-weighting.json');
+    for (const { sampleRate, lengthSamples, lufs } of fixture.curves) {
+      const channels = fixture.signal.channels.map((segments) => sineSegments(segments, sampleRate, lengthSamples));
+      const curve = momentaryLoudnessCurve(channels, sampleRate);
+      curve.channels.forEach((values, c) => {
+        const worst = maxAbsDifference(values, lufs[c]!);
+        console.info(`curve parity vs loudness.py, ${sampleRate} Hz channel ${c}: max ${worst.toExponential(2)} LU over ${values.length} points`);
+        // Both round float64 LUFS to float32 (one step ≈ 4e-6 LU at −30); a 0.004 dB filter change is 400× this.
+        expect(worst).toBeLessThan(1e-5);
+      });
+    }
+  });
+
+  it('counts curve points as loudness.py curve_length does (curve-length.json)', () => {
+    const fixture = readTrainingFixture<{ curveRate: number; lengths: { lengthSamples: number; sampleRate: number; points: number }[] }>('curve-length.json');
+    for (const { lengthSamples, sampleRate, points } of fixture.lengths) {
+      expect(curvePointCount(lengthSamples, sampleRate, fixture.curveRate), `${lengthSamples} samples at ${sampleRate} Hz`).toBe(points);
+    }
+    expect(momentaryLoudnessCurve([new Float32Array(7351)], 44100).channels[0]!.length).toBe(2);
   });
 });

@@ -24,7 +24,7 @@ export interface LoudnessCurve {
   /** Momentary window the points are measured with, seconds. */
   windowSec: number;
   unit: 'LUFS';
-  /** One curve per audio channel, ceil(durationSec · rate) points each. */
+  /** One curve per audio channel, curvePointCount(length, sampleRate, rate) points each. */
   channels: Float32Array[];
 }
 
@@ -55,11 +55,22 @@ function segmentEnergies(channel: Float32Array, sampleRate: number, edges: Int32
   return sums;
 }
 
+/**
+ * Points of a curve over `lengthSamples`: ceil(N · rate / sampleRate), at least one for any audio. Rounding up gives the
+ * last, partial interval a point of its own, so every output sample is shaped by a point measured over it (rounding
+ * down would leave up to 1/rate s at the end with no target); the 1e-9 keeps an exact multiple from gaining a point
+ * through float error. training/foley/loudness.py `curve_length` is the same rule; training/fixtures/curve-length.json
+ * pins both. Empty audio has no points.
+ */
+export function curvePointCount(lengthSamples: number, sampleRate: number, rate: number): number {
+  return lengthSamples <= 0 ? 0 : Math.max(1, Math.ceil((lengthSamples * rate) / sampleRate - 1e-9));
+}
+
 /** Per-channel momentary loudness every 1/rate s (see the module comment for the exact definition). */
 export function momentaryLoudnessCurve(channels: readonly Float32Array[], sampleRate: number, options: CurveOptions = {}): LoudnessCurve {
   const { rate = CURVE_RATE_HZ, windowSec = CURVE_WINDOW_SEC, minLufs = CURVE_MIN_LUFS, maxLufs = CURVE_MAX_LUFS } = options;
   const length = channels.length === 0 ? 0 : Math.min(...channels.map((c) => c.length));
-  const points = Math.ceil((length / sampleRate) * rate - 1e-9);
+  const points = curvePointCount(length, sampleRate, rate);
   const windowSamples = Math.round(windowSec * sampleRate);
   const starts = Array.from({ length: points }, (_, k) => Math.round(((k + 0.5) / rate) * sampleRate - windowSamples / 2));
   const clamp = (n: number): number => Math.min(length, Math.max(0, n));

@@ -67,16 +67,27 @@ def mel_to_magnitude(mel: torch.Tensor, cfg: FoleyConfig) -> torch.Tensor:
 
 
 def griffin_lim(
-    magnitude: torch.Tensor, cfg: FoleyConfig, *, iterations: int, length: int, seed: int, momentum: float = 0.0
+    magnitude: torch.Tensor,
+    cfg: FoleyConfig,
+    *,
+    iterations: int,
+    length: int,
+    seed: int,
+    momentum: float = 0.0,
+    initial_phase: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """Magnitude (ch, K, L) → audio (ch, length); phases start uniform random from `seed`.
+    """Magnitude (ch, K, L) → audio (ch, length); phases start uniform random from `seed`, or at `initial_phase` (ch, K, L).
 
     `momentum` > 0 is fast Griffin-Lim (Perraudin et al., 2013): each rebuilt spectrum is extrapolated along its last
-    change by momentum / (1 + momentum) before its phase is kept, as src/dsp/griffin-lim.ts does.
+    change by momentum / (1 + momentum) before its phase is kept, as src/dsp/griffin-lim.ts does. The two sides draw
+    their random phases from different generators, so training/fixtures/latent-decoder.json pins them from a given phase.
     """
     window = torch.hann_window(cfg.n_fft, periodic=True, dtype=magnitude.dtype)
-    generator = torch.Generator().manual_seed(seed)
-    phase = torch.rand(magnitude.shape, generator=generator, dtype=magnitude.dtype) * (2 * torch.pi)
+    if initial_phase is None:
+        generator = torch.Generator().manual_seed(seed)
+        phase = torch.rand(magnitude.shape, generator=generator, dtype=magnitude.dtype) * (2 * torch.pi)
+    else:
+        phase = initial_phase.to(magnitude.dtype)
     spec = magnitude * torch.polar(torch.ones_like(magnitude), phase)
     previous = torch.zeros_like(spec)
     alpha = momentum / (1 + momentum)

@@ -66,11 +66,6 @@ class FoleyConfig:
     overlap_sec: float = 1.0
 
     @property
-    def latent_rate(self) -> float:
-        """Latent frames per second."""
-        return self.sample_rate / self.hop
-
-    @property
     def latent_dims(self) -> int:
         """C = channels · nMels, channel-major."""
         return self.channels * self.n_mels
@@ -80,7 +75,9 @@ class FoleyConfig:
         return self.patch
 
     def samples(self, duration_sec: float) -> int:
-        return round(duration_sec * self.sample_rate)
+        """N = durationSec · sampleRate rounded half up, as src/engine/sampling/sequence.ts rounds it (Math.round);
+        Python's round() would take an exact half to the even neighbour instead (training/fixtures/curve-length.json)."""
+        return math.floor(duration_sec * self.sample_rate + 0.5)
 
     def latent_frames(self, duration_sec: float) -> int:
         """L = floor(N / hop) + 1 for N = round(durationSec · sampleRate) samples."""
@@ -92,15 +89,6 @@ class FoleyConfig:
     def tokens(self, duration_sec: float) -> int:
         """DiT sequence length for a clip of this duration."""
         return self.padded_latent_frames(duration_sec) // self.patch
-
-    def visual_frames(self, duration_sec: float) -> int:
-        return max(1, math.floor(duration_sec * self.visual_fps))
-
-    def sync_frames(self, duration_sec: float) -> int:
-        return max(1, math.floor(duration_sec * self.sync_fps))
-
-    def curve_points(self, duration_sec: float) -> int:
-        return max(1, math.floor(duration_sec * self.curve_rate))
 
     def with_vocabulary(self, vocabulary: tuple[str, ...]) -> FoleyConfig:
         if vocabulary[:2] != ('<pad>', '<unk>'):

@@ -35,7 +35,7 @@ def sample(velocity_fn: VelocityFn, noise: torch.Tensor, *, steps: int, method: 
         raise ValueError(f'unknown method {method!r}; valid: euler, heun')
     x, dt = noise, 1.0 / steps
     for i in range(steps):
-        t = torch.full((x.shape[0],), i * dt)
+        t = torch.full((x.shape[0],), i * dt, dtype=x.dtype)  # the state's precision: float64 runs keep t exact
         v = velocity_fn(x, t)
         if method == 'heun' and i < steps - 1:
             v = 0.5 * (v + velocity_fn(x + dt * v, t + dt))

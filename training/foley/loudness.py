@@ -49,9 +49,20 @@ def k_weighting_sos(sample_rate: float) -> np.ndarray:
         (1.0 - k / _SHELF_Q + k * k) / a0,
     ]
     k = math.tan(math.pi * _HIGHPASS_F0_HZ / sample_rate)
-    a0 = 1.0 + k / _HIGHPASS_Q + k * k
-    highpass = [1.0, -2.0, 1.0, 1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / _HIGHPASS_Q + k * k) / a0]
+    a0 = _highpass_a0(sample_rate)
+    # BS.1770 prints the RLB numerator as (1, −2, 1) at 48 kHz, leaving a pass-band gain of a0(48 kHz) (+0.043 dB) that
+    # the −0.691 dB constant was calibrated with. The standard asks other rates for the same frequency response, so the
+    # numerator keeps that gain (scale 1 at 48 kHz); a bare (1, −2, 1) would read 0.004 dB low at 44.1 kHz and 0.2 dB high
+    # at 8 kHz. src/dsp/k-weighting.ts is the same maths; training/fixtures/k-weighting.json pins the two together.
+    gain = _highpass_a0(48000.0) / a0
+    highpass = [gain, -2.0 * gain, gain, 1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / _HIGHPASS_Q + k * k) / a0]
     return np.array([shelf, highpass], dtype=np.float64)
+
+
+def _highpass_a0(sample_rate: float) -> float:
+    """a0 = 1 + K/Q + K² of the bilinear RLB high-pass: its pass-band gain when the numerator is (1, −2, 1)."""
+    k = math.tan(math.pi * _HIGHPASS_F0_HZ / sample_rate)
+    return 1.0 + k / _HIGHPASS_Q + k * k
 
 
 def k_weighted_power(audio: np.ndarray, sample_rate: float) -> np.ndarray:
@@ -75,6 +86,10 @@ def power_to_lufs(mean_power: np.ndarray) -> np.ndarray:
 
 
 def curve_length(num_samples: int, sample_rate: float, curve_rate: float = DEFAULT_CURVE_RATE) -> int:
+    """P = ceil(N · curve_rate / sample_rate) points, at least one: rounding up gives the last, partial interval a point
+    of its own, so every output sample is shaped by a point measured over it (rounding down would leave up to 1/6 s at
+    the end with no target). The 1e-9 keeps an exact multiple from gaining a point through float error. Same rule as
+    src/dsp/loudness-curve.ts `curvePointCount`; training/fixtures/curve-length.json pins both."""
     return max(1, math.ceil(num_samples * curve_rate / sample_rate - 1e-9))
 
 

@@ -28,6 +28,14 @@ MAX_REFERENCE_SEC = 2.0
 MIN_NOISE_LEVEL = 0.05
 
 
+def velocity_from_clean(clean: torch.Tensor, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    """Velocity towards a clean-latent estimate, (clean − x) / max(1 − t, MIN_NOISE_LEVEL): clean, x (B, L, C), t (B,).
+
+    Its own function so training/fixtures/flow-sampler.json runs the DiT's exact division against the engine's sampler.
+    """
+    return (clean - x) / torch.clamp(1 - t, min=MIN_NOISE_LEVEL).view(-1, 1, 1)  # (B, L, C)
+
+
 def conv_stack(in_channels: int, width: int) -> nn.Sequential:
     """(T, in, 64, 64) → (T, 4·width, 4, 4): 2× average pooling, then three stride-2 conv stages.
 
@@ -248,7 +256,7 @@ class DiT(nn.Module):
             h = block(h, c)
         shift, scale = self.ada_out(F.silu(c)).chunk(2, dim=-1)
         clean = self.x_out(modulate(self.norm_out(h), shift, scale)).reshape(b, length, self.dims)  # (B, L, C)
-        return (clean - x) / torch.clamp(1 - t, min=MIN_NOISE_LEVEL).view(-1, 1, 1)  # (B, L, C)
+        return velocity_from_clean(clean, x, t)
 
     def forward(
         self, x, t, cfg_scale, frame_cond, global_cond, loudness, text_emb, audio_emb, cond_mask, timing, known, known_mask

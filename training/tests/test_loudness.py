@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy.signal import sosfreqz
 
 from foley import loudness
 
@@ -18,6 +19,21 @@ def test_coefficients_match_standard_at_48k():
     sos = loudness.k_weighting_sos(48000)
     np.testing.assert_allclose(sos[0], BS1770_SHELF_48K, atol=1e-8)
     np.testing.assert_allclose(sos[1], BS1770_HIGHPASS_48K, atol=1e-8)
+
+
+@pytest.mark.parametrize('sample_rate', [8000, 16000, 44100, 96000])
+def test_rlb_high_pass_keeps_the_48k_pass_band_gain_at_other_rates(sample_rate):
+    """BS.1770 asks other rates for the 48 kHz response, whose −0.691 dB calibration includes the RLB's +0.043 dB.
+
+    (A bare (1, −2, 1) numerator reads 0.004 dB low at 44.1 kHz and 0.2 dB high at 8 kHz.)
+    """
+
+    def high_pass_db(rate: float, hz: float) -> float:
+        _, response = sosfreqz(loudness.k_weighting_sos(rate)[1:], worN=np.array([hz, hz]), fs=rate)
+        return 20 * np.log10(abs(response[0]))
+
+    for hz in (200.0, 1000.0):
+        assert abs(high_pass_db(sample_rate, hz) - high_pass_db(48000, hz)) < 2e-3  # bilinear warping: 0.0012 dB at 8 kHz
 
 
 @pytest.mark.parametrize('sample_rate', [48000, 44100])

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { Prng } from '../../dsp/prng';
+import { maxAbsDifference, readTrainingFixture } from '../../dsp/training-fixture';
 import { sampleFlow, type FlowOps } from './flow-sampler';
 
 /** Plain-array states with a count of live intermediates, to check the sampler releases what it creates. */
@@ -86,5 +88,49 @@ describe('sampleFlow', () => {
     const { ops } = arrayOps((x) => x);
     await expect(sampleFlow(new Float32Array(1), ops, { steps: 0, method: 'euler' })).rejects.toThrow(/positive integer/);
     await expect(sampleFlow(new Float32Array(1), ops, { steps: 2, method: 'rk4' as 'euler' })).rejects.toThrow(/valid: euler, heun/);
+  });
+});
+
+interface SamplerFixture {
+  start: number[];
+  fields: { linear: { a: number; b: number }; denoiser: { c: number; d: number } };
+  minNoiseLevel: number;
+  maxSteps: { test: number; tiny: number };
+  runs: { field: 'linear' | 'denoiser'; method: 'euler' | 'heun'; steps: number; x1: number[] }[];
+}
+
+describe('sampleFlow against training/foley/flow.py (flow-sampler.json)', () => {
+  const fixture = readTrainingFixture<SamplerFixture>('flow-sampler.json');
+  const { a, b } = fixture.fields.linear;
+  const { c, d } = fixture.fields.denoiser;
+  /** The fixture's toy fields; the denoiser divides as the DiT does (training/foley/networks.py velocity_from_clean). */
+  const fields = {
+    linear: (x: Float64Array, t: number) => x.map((xi) => a * xi + b * t),
+    denoiser: (x: Float64Array, t: number) => x.map((xi) => (c * xi + d - xi) / Math.max(1 - t, fixture.minNoiseLevel)),
+  };
+  const float64Ops = (velocity: (x: Float64Array, t: number) => Float64Array): FlowOps<Float64Array> => ({
+    velocity: async (x, t) => velocity(x, t),
+    step: async (x, v, dt) => x.map((xi, i) => xi + dt * v[i]!),
+    release: () => {},
+  });
+
+  it('reaches the same x(1) with Euler and Heun (Heun ending on an Euler step) for 1 to 32 steps', async () => {
+    for (const run of fixture.runs) {
+      const out = await sampleFlow(Float64Array.from(fixture.start), float64Ops(fields[run.field]), { steps: run.steps, method: run.method });
+      // Same float64 operations in the same order: measured ≤ 1e-15; 1e-12 fails on any change of a step rule.
+      expect(maxAbsDifference(out, run.x1), `${run.field} ${run.method} ${run.steps} steps`).toBeLessThan(1e-12);
+    }
+  });
+
+  it("keeps the committed packs' maxSteps where the DiT's noise clamp starts to act", () => {
+    for (const pack of ['test', 'tiny'] as const) {
+      const json = JSON.parse(readFileSync(new URL(`../../../public/models/foley-${pack}/manifest.json`, import.meta.url), 'utf8')) as {
+        sampler: { maxSteps?: number };
+      };
+      expect(json.sampler.maxSteps, `foley-${pack}`).toBe(fixture.maxSteps[pack]);
+      // The last step starts at t = 1 − 1/maxSteps, where 1 − t may not fall below the clamp.
+      expect(1 / fixture.maxSteps[pack]).toBeGreaterThanOrEqual(fixture.minNoiseLevel - 1e-12);
+      expect(1 / (fixture.maxSteps[pack] + 1)).toBeLessThan(fixture.minNoiseLevel);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../pack/manifest';
 import { clipSizes, sliceRows, padToMultiple, resampleRows } from './sequence';
 import { readFileSync } from 'node:fs';
+import { readTrainingFixture } from '../../dsp/training-fixture';
 
 const manifest = parseManifest(JSON.parse(readFileSync(new URL('../../../public/models/foley-test/manifest.json', import.meta.url), 'utf8')));
 
@@ -14,6 +15,16 @@ describe('clipSizes', () => {
     expect(s.visual.count).toBe(80);
     expect(s.sync.count).toBe(240);
     expect(s.curve).toEqual({ count: 60, rate: 6, phase: 0.5 });
+  });
+
+  it('sizes samples and curve points as training/foley does for odd durations (curve-length.json)', () => {
+    type Clip = { durationSec: number; samples: number; points: number };
+    const fixture = readTrainingFixture<{ sampleRate: number; curveRate: number; clips: Clip[] }>('curve-length.json');
+    expect([manifest.sampleRate, manifest.loudness.curveRate]).toEqual([fixture.sampleRate, fixture.curveRate]);
+    for (const { durationSec, samples, points } of fixture.clips) {
+      const s = clipSizes(manifest, durationSec);
+      expect([s.samples, s.curve.count], `${durationSec} s`).toEqual([samples, points]);
+    }
   });
 
   it('rejects a non-positive duration', () => {

@@ -2,9 +2,12 @@
  * Sizes and time grids of one clip, derived once from the manifest and the duration (MMAudio `sequence_config`
  * style), plus the one interpolation every grid change uses. Conventions (docs/model-pack.md, training/foley):
  * latent frame i sits at i·hop/sampleRate s; video frame k of rate r at k/r s; loudness point k at (k + 0.5)/curveRate s
- * (the centre of its 400 ms window), P = ceil(N·curveRate/sampleRate) points.
+ * (the centre of its 400 ms window), P = ceil(N·curveRate/sampleRate) points (dsp/loudness-curve.ts curvePointCount: rounded up
+ * so the last partial interval has a target; training/foley/loudness.py curve_length is the same, pinned by
+ * training/fixtures/curve-length.json).
  */
 
+import { curvePointCount } from '../../dsp/loudness-curve';
 import type { PackManifest } from '../pack/manifest';
 
 /** A uniform time grid: point k sits at (k + phase) / rate seconds. */
@@ -16,7 +19,7 @@ export interface TimeGrid {
 
 export interface ClipSizes {
   durationSec: number;
-  /** round(durationSec · sampleRate): the exact output length. */
+  /** round(durationSec · sampleRate), halves up (Math.round; training/foley/config.py samples() the same): the exact output length. */
   samples: number;
   /** L = floor(samples / hop) + 1. */
   latentFrames: number;
@@ -43,7 +46,7 @@ export function clipSizes(manifest: PackManifest, durationSec: number): ClipSize
     latent: { count: latentFrames, rate: sampleRate / latent.hop, phase: 0 },
     visual: { count: videoFrameCount(durationSec, video.visualFps), rate: video.visualFps, phase: 0 },
     sync: { count: videoFrameCount(durationSec, video.syncFps), rate: video.syncFps, phase: 0 },
-    curve: { count: Math.max(1, Math.ceil((samples * loudness.curveRate) / sampleRate - 1e-9)), rate: loudness.curveRate, phase: 0.5 },
+    curve: { count: Math.max(1, curvePointCount(samples, sampleRate, loudness.curveRate)), rate: loudness.curveRate, phase: 0.5 },
   };
 }
 

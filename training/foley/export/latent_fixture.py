@@ -1,21 +1,20 @@
-"""Writes training/fixtures/latent-parity.json: a fixed stereo signal and its latent, for src/dsp/log-mel.ts parity.
+"""The latent transform's fixtures, both directions (written by `python -m foley.export.fixtures`):
 
-Run from training/: `python -m foley.export.latent_fixture`.
+- latent-parity.json: a fixed stereo signal and its latent (audio → latent), for src/dsp/log-mel.ts `audioToLatent`;
+- latent-decoder.json: a latent's STFT magnitude through the mel pseudo-inverse and Griffin-Lim from a given initial
+  phase, plain and fast (latent → audio), for src/dsp/log-mel.ts `latentToMagnitude` and src/dsp/griffin-lim.ts.
 """
 
 from __future__ import annotations
 
 import base64
-import json
-from pathlib import Path
 
 import numpy as np
 import torch
 
-from foley.audio import audio_to_latent
-from foley.config import FoleyConfig, preset
+from foley.audio import audio_to_latent, griffin_lim, latent_to_mel_power, mel_to_magnitude
+from foley.config import FoleyConfig
 
-FIXTURE_PATH = Path(__file__).resolve().parents[2] / 'fixtures' / 'latent-parity.json'
 DURATION_SEC = 0.3
 
 
@@ -36,22 +35,27 @@ def parity_signal(sample_rate: int) -> np.ndarray:
     return np.stack([left, right]).astype(np.float32)
 
 
+def log_mel_params(cfg: FoleyConfig) -> dict:
+    """The config's latent fields under the names of src/dsp/log-mel.ts LogMelParams."""
+    return {
+        'sampleRate': cfg.sample_rate,
+        'nFft': cfg.n_fft,
+        'hop': cfg.hop,
+        'nMels': cfg.n_mels,
+        'fminHz': cfg.fmin_hz,
+        'fmaxHz': cfg.fmax_hz,
+        'logFloor': cfg.log_floor,
+        'mean': cfg.latent_mean,
+        'std': cfg.latent_std,
+    }
+
+
 def build_fixture(cfg: FoleyConfig) -> dict:
     signal = parity_signal(cfg.sample_rate)
     latent = audio_to_latent(torch.from_numpy(signal.astype(np.float64)), cfg).numpy()  # (L, C), float64 maths
     return {
         'description': 'Stereo 0.3 s signal and its latent computed by training/foley/audio.py in float64, stored float32.',
-        'params': {
-            'sampleRate': cfg.sample_rate,
-            'nFft': cfg.n_fft,
-            'hop': cfg.hop,
-            'nMels': cfg.n_mels,
-            'fminHz': cfg.fmin_hz,
-            'fmaxHz': cfg.fmax_hz,
-            'logFloor': cfg.log_floor,
-            'mean': cfg.latent_mean,
-            'std': cfg.latent_std,
-        },
+        'params': log_mel_params(cfg),
         'signal': {
             'channels': signal.shape[0],
             'lengthSamples': signal.shape[1],
@@ -69,11 +73,51 @@ def build_fixture(cfg: FoleyConfig) -> dict:
     }
 
 
-def main() -> None:
-    FIXTURE_PATH.parent.mkdir(parents=True, exist_ok=True)
-    FIXTURE_PATH.write_text(json.dumps(build_fixture(preset('test')), indent=1) + '\n')
-    print(f'wrote {FIXTURE_PATH}')
+# A small decoder set-up (16 kHz, 512-point STFT) keeps the committed magnitudes and phases to ~100 KB; the maths is
+# the same at the pack's 44.1 kHz / 2048.
+DECODER_CONFIG = FoleyConfig(name='decoder-fixture', sample_rate=16000, n_fft=512, hop=128, n_mels=40, fmax_hz=8000.0)
+DECODER_ITERATIONS = 4
+DECODER_SEC = 0.15  # the parity signal's first 0.15 s: the click and the start of the burst
+DECODER_MOMENTA = (0.0, 0.99)
 
 
-if __name__ == '__main__':
-    main()
+def build_decoder_fixture(cfg: FoleyConfig = DECODER_CONFIG) -> dict:
+    """latent → magnitude (both channels) → Griffin-Lim from a seeded phase (channel 0), plain and fast, in float64."""
+    signal = parity_signal(cfg.sample_rate)[:, : round(DECODER_SEC * cfg.sample_rate)]
+    length = signal.shape[1]
+    latent = audio_to_latent(torch.from_numpy(signal.astype(np.float64)), cfg)  # (L, C)
+    latent32 = latent.float().double()  # the TS side reads the latent as float32
+    magnitude = mel_to_magnitude(latent_to_mel_power(latent32, cfg), cfg)  # (ch, K, L)
+    frames, bins = magnitude.shape[2], magnitude.shape[1]
+    magnitude32 = magnitude.float().double()
+    phase = np.random.default_rng(99).uniform(0, 2 * np.pi, size=(1, bins, frames))
+    phase32 = torch.from_numpy(phase.astype(np.float32).astype(np.float64))
+    runs = []
+    for momentum in DECODER_MOMENTA:
+        audio = griffin_lim(
+            magnitude32[:1], cfg, iterations=DECODER_ITERATIONS, length=length, seed=0, momentum=momentum, initial_phase=phase32
+        )
+        runs.append({'momentum': momentum, 'audio': {'lengthSamples': length, 'dtype': 'float32', 'data': b64_float32(audio[0].numpy())}})
+    return {
+        'description': 'Latent → audio: mel pseudo-inverse magnitude of a latent (both channels) and Griffin-Lim of channel 0 '
+        'from a given initial phase, computed by training/foley/audio.py in float64, stored float32.',
+        'params': log_mel_params(cfg),
+        'latent': {
+            'frames': frames,
+            'channels': cfg.channels,
+            'layout': '[L, C] row-major',
+            'dtype': 'float32',
+            'data': b64_float32(latent32.numpy()),
+        },
+        'magnitude': {
+            'channels': cfg.channels,
+            'frames': frames,
+            'bins': bins,
+            'layout': '[channel][frame][bin] row-major',
+            'dtype': 'float32',
+            'data': b64_float32(magnitude32.permute(0, 2, 1).numpy()),
+        },
+        'initialPhase': {'layout': '[frame][bin] radians, channel 0', 'dtype': 'float32', 'data': b64_float32(phase32[0].T.numpy())},
+        'iterations': DECODER_ITERATIONS,
+        'griffinLim': runs,
+    }
