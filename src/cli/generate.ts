@@ -19,6 +19,7 @@ import { directoryPackSource } from '../engine/pack/pack-source-node';
 import type { GenerateOptions, Progress } from '../engine/host/protocol';
 import { installNodeWebCodecs } from '../media/node-webcodecs';
 import { openVideo } from '../media/video-source';
+import { checkMuxOutput, MUX_OPTIONS, writeMux } from './generate-mux';
 import { encodeWav, type WavFormat } from '../media/wav';
 import { WavFileReader } from '../media/wav-file';
 import { parseArgs, UsageError, type OptionSpec } from './args';
@@ -55,6 +56,7 @@ export const GENERATE_OPTIONS: OptionSpec[] = [
   { name: 'target-curve', kind: 'string', valueName: '<curve.json>', description: 'loudness to follow: {"rate": 6, "windowSec": 0.4, "unit": "LUFS", "channels": [[…], […]]}' },
   { name: 'format', kind: 'string', valueName: '<fmt>', description: 'pcm16 | pcm24 | float32 (default pcm24)' },
   { name: 'report', kind: 'string', valueName: '<report.json>', description: 'also write what was done: the windows (seconds of the output), timings, warnings' },
+  ...MUX_OPTIONS,
   { name: 'yes', kind: 'flag', description: `start even when the video is longer than ${LONG_VIDEO_SEC / 3600} hour (hours of work; asked for otherwise)` },
   { name: 'help', alias: 'h', kind: 'flag', description: 'show this help' },
 ];
@@ -201,6 +203,8 @@ async function checkPaths(args: { video: string; output: string; values: ParsedV
     if (path.resolve(args.values.report) === path.resolve(args.output)) throw new UsageError('--report and -o name the same file; choose another report file');
     await refuseOverwritingInputs('--report', args.values.report, [...inputs, { role: 'the -o output', file: args.output }]);
   }
+  const outputs = [{ role: '-o', file: args.output }, ...(typeof args.values.report === 'string' ? [{ role: '--report', file: args.values.report }] : [])];
+  await checkMuxOutput(args.video, args.values, outputs, inputs);
 }
 
 /** Every file directly in a pack folder (manifest, weights, references): none may be overwritten by -o. */
@@ -286,6 +290,8 @@ async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArg
     }
     const seconds = result.channels[0]!.length / result.sampleRate;
     reporter.note(`wrote ${args.output}: ${seconds.toFixed(3)} s, ${result.sampleRate} Hz, ${result.channels.length} ch, ${args.format} (${(result.timings.totalMs / 1000).toFixed(1)} s)`);
+    const muxed = await writeMux(args.video, values, result, signal);
+    if (muxed) reporter.note(muxed);
     return 0;
   } finally {
     decoder.dispose();

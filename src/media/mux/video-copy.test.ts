@@ -8,7 +8,7 @@ describe('videoCopyProblem', () => {
 
   it('refuses VP8 naming it and saying what to do instead', () => {
     expect(videoCopyProblem('vp8')).toBe(
-      'This video is VP8, which cannot be copied into an MP4 as it is (Chromium does not play VP8 in MP4); convert the video to VP9 or H.264 first, or download the WAV.',
+      'This video is VP8, which cannot be copied into an MP4 as it is (Chromium does not play VP8 in MP4); convert the video to VP9 or H.264 first, or export the sound as WAV.',
     );
   });
 

@@ -17,6 +17,6 @@ const NAMES: Record<string, string> = { avc: 'H.264', hevc: 'HEVC', vp9: 'VP9', 
 export function videoCopyProblem(codec: VideoCodec | null): string | null {
   if (codec !== null && COPYABLE.includes(codec)) return null;
   const name = codec === null ? 'a codec that could not be identified' : NAMES[codec] ?? codec;
-  const advice = codec === 'vp8' ? ' (Chromium does not play VP8 in MP4); convert the video to VP9 or H.264 first, or download the WAV' : '; download the WAV instead';
+  const advice = codec === 'vp8' ? ' (Chromium does not play VP8 in MP4); convert the video to VP9 or H.264 first, or export the sound as WAV' : '; export the sound as WAV instead';
   return `This video is ${name}, which cannot be copied into an MP4 as it is${advice}.`;
 }
