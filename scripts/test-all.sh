@@ -7,6 +7,7 @@ npx tsc --noEmit
 npx eslint .
 npx vitest run
 python3 -m ruff check training
-python3 -m pytest -q training
+# CI=true turns a skipped Python test into a failure (training/tests/conftest.py): every Python half runs.
+CI="${CI:-true}" python3 -m pytest -q training
 npm run build
 node e2e/run.js
