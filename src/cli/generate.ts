@@ -24,6 +24,7 @@ import { encodeWav, type WavFormat } from '../media/wav';
 import { WavFileReader } from '../media/wav-file';
 import { parseArgs, UsageError, type OptionSpec } from './args';
 import { refuseOverwritingInputs, writeFileAtomic, type NamedInput } from './output-file';
+import { checkTakeOutputs, searchTakes, takeSearchFrom, TAKES_OPTIONS, writeTakes } from './generate-takes';
 
 const MODELS_DIR = fileURLToPath(new URL('../../public/models', import.meta.url));
 const WAV_FORMATS: readonly WavFormat[] = ['pcm16', 'pcm24', 'float32'];
@@ -55,6 +56,7 @@ export const GENERATE_OPTIONS: OptionSpec[] = [
   { name: 'cfg', kind: 'number', valueName: '<x>', description: 'classifier-free guidance scale (default: the pack\'s)' },
   { name: 'target-curve', kind: 'string', valueName: '<curve.json>', description: 'loudness to follow: {"rate": 6, "windowSec": 0.4, "unit": "LUFS", "channels": [[…], […]]}' },
   { name: 'format', kind: 'string', valueName: '<fmt>', description: 'pcm16 | pcm24 | float32 (default pcm24)' },
+  ...TAKES_OPTIONS,
   { name: 'report', kind: 'string', valueName: '<report.json>', description: 'also write what was done: the windows (seconds of the output), timings, warnings' },
   ...MUX_OPTIONS,
   { name: 'yes', kind: 'flag', description: `start even when the video is longer than ${LONG_VIDEO_SEC / 3600} hour (hours of work; asked for otherwise)` },
@@ -205,6 +207,7 @@ async function checkPaths(args: { video: string; output: string; values: ParsedV
   }
   const outputs = [{ role: '-o', file: args.output }, ...(typeof args.values.report === 'string' ? [{ role: '--report', file: args.values.report }] : [])];
   await checkMuxOutput(args.video, args.values, outputs, inputs);
+  await checkTakeOutputs(args.output, args.values, inputs);
 }
 
 /** Every file directly in a pack folder (manifest, weights, references): none may be overwritten by -o. */
@@ -267,12 +270,16 @@ async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArg
       referenceContinuation: values['no-continuation'] !== true,
       region: values.take ? await readRegion(values.region as string, values.take as string) : undefined,
     };
-    const result = await generate(pack, video, options, { decoder, signal, onProgress: (p) => reporter.progress(p) });
+    const hooks = { decoder, signal, onProgress: (p: Progress) => reporter.progress(p) };
+    const search = takeSearchFrom(values);
+    const ranked = search ? await searchTakes(pack, video, args.video, options, search, hooks, reporter.note) : null;
+    const result = ranked ? ranked[0]!.result : await generate(pack, video, options, hooks);
     reporter.done();
     if (result.unknownWords.length > 0) {
       reporter.note(`note: the pack has no tags for: ${result.unknownWords.join(', ')} (known: ${pack.manifest.conditioning.text.vocabulary.slice(2).join(', ')})`);
     }
     await writeFileAtomic(args.output, encodeWav({ sampleRate: result.sampleRate, channels: result.channels }, args.format));
+    const takes = ranked ? await writeTakes(ranked, args.output, args.format, reporter.note) : null;
     if (typeof values.report === 'string') {
       const report = {
         video: args.video,
@@ -285,6 +292,7 @@ async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArg
         timings: result.timings,
         warnings: result.warnings ?? [],
         unknownWords: result.unknownWords,
+        ...(takes ? { takes } : {}),
       };
       await writeFileAtomic(values.report, new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
     }
