@@ -2,6 +2,10 @@
  * Plays the generated track in step with the <video> element. The video is the master clock; the track plays
  * through WebAudio from the video's position and is restarted whenever the two clocks drift apart (the audio
  * hardware clock and the media clock run independently).
+ *
+ * Output latency is compensated: a sample handed to WebAudio is heard `baseLatency + outputLatency` later (tens of
+ * ms, over 150 ms on Bluetooth), so the track is started that far ahead of the picture, and while it sounds the
+ * playhead shows the position being heard, not the one being rendered.
  */
 
 /** Drift tolerated before the audio is restarted; below ~1.5 video frames at 30 fps nobody hears it. */
@@ -17,6 +21,22 @@ export interface PlaybackEvents {
 export interface PlayableTrack {
   sampleRate: number;
   channels: Float32Array[];
+}
+
+/** Seconds between WebAudio rendering a sample and the listener hearing it; 0 where the browser does not say. */
+export function outputLatencySec(context: { baseLatency?: number; outputLatency?: number }): number {
+  const part = (value: number | undefined) => (value !== undefined && Number.isFinite(value) && value > 0 ? value : 0);
+  return part(context.baseLatency) + part(context.outputLatency);
+}
+
+/** Track position (s) reaching the listener at AudioContext time `contextTimeSec`. */
+export function heardPositionSec(source: { startedAtSec: number; offsetSec: number; rate: number }, contextTimeSec: number, latencySec: number): number {
+  return source.offsetSec + (contextTimeSec - latencySec - source.startedAtSec) * source.rate;
+}
+
+/** Where to start the track so that what is heard lines up with `videoTimeSec` on screen. */
+export function leadOffsetSec(videoTimeSec: number, rate: number, latencySec: number): number {
+  return videoTimeSec + latencySec * rate;
 }
 
 interface RunningSource {
@@ -42,7 +62,12 @@ export class PlaybackSync {
     return this.video;
   }
 
+  /** The playhead: the track position being heard while the track sounds, else the video's position. */
   get currentTimeSec(): number {
+    const source = this.source;
+    if (source && this.context && this.video && !this.video.paused) {
+      return Math.max(0, heardPositionSec(source, this.context.currentTime, outputLatencySec(this.context)));
+    }
     return this.video?.currentTime ?? 0;
   }
 
@@ -121,14 +146,12 @@ export class PlaybackSync {
       return;
     }
     const source = this.source;
-    if (!source || source.rate !== video.playbackRate || Math.abs(this.sourcePositionSec(source) - video.currentTime) > MAX_DRIFT_SEC) {
-      this.startSource(video.currentTime, video.playbackRate);
+    const latencySec = outputLatencySec(this.context);
+    const heardSec = source ? heardPositionSec(source, this.context.currentTime, latencySec) : 0;
+    if (!source || source.rate !== video.playbackRate || Math.abs(heardSec - video.currentTime) > MAX_DRIFT_SEC) {
+      this.startSource(leadOffsetSec(video.currentTime, video.playbackRate, latencySec), video.playbackRate);
     }
     this.frame = requestAnimationFrame(() => this.follow());
-  }
-
-  private sourcePositionSec(source: RunningSource): number {
-    return source.offsetSec + (this.audioContext().currentTime - source.startedAtSec) * source.rate;
   }
 
   private startSource(offsetSec: number, rate: number): void {
