@@ -2,7 +2,7 @@
  * The app's whole state as plain data. No React here: components read it through zustand, actions return new copies.
  */
 
-import type { Backend, GenerateResult, PackInfo, Progress, VideoInfo } from '../../engine/host/protocol';
+import type { Backend, GenerateResult, PackInfo, Progress, RankedTake, VideoInfo } from '../../engine/host/protocol';
 import type { TargetCurve } from './curve';
 
 export type WavFormat = 'pcm16' | 'pcm24' | 'float32';
@@ -46,6 +46,14 @@ export interface GenerationJob {
   cancelling: boolean;
 }
 
+/** An MP4 being written (src/app/export-mp4.ts): the video copied, the chosen take as its sound. */
+export interface Mp4ExportJob {
+  /** Of the whole export, 0–1. */
+  fraction: number;
+  stage: 'original-audio' | 'encode-audio' | 'copy-video' | 'finish';
+  cancelling: boolean;
+}
+
 export interface GeneratedTrack extends GenerateResult {
   seed: number;
   /** Duration of the video the track was generated for; the track's length matches it exactly. */
@@ -57,6 +65,30 @@ export interface ReferenceSound {
   fileName: string;
   sampleRate: number;
   channels: Float32Array[];
+}
+
+/** One take of a search (src/engine/sampling/takes.ts): a track plus how it was made and scored. Plain data. */
+export interface TakeEntry extends GeneratedTrack {
+  /** Unique in the session; stays when other takes are deleted. */
+  id: number;
+  /** The take's place in its search, 1 = best. */
+  rank: number;
+  noise: RankedTake['noise'];
+  scores: RankedTake['scores'];
+  total: number;
+}
+
+/** Takes of the last search; `result` is the chosen one, so export and meters use it. */
+export interface TakesState {
+  /** Takes Generate asks for; 1 is a plain generation. */
+  count: number;
+  /** Best first. */
+  items: TakeEntry[];
+  chosenId: number | null;
+  /** A/B: the take compared with the chosen one (B); null when nothing is being compared. */
+  compareId: number | null;
+  /** Which of A (the chosen take) and B (compareId) sounds with the video. */
+  listening: 'a' | 'b';
 }
 
 export interface Notice {
@@ -85,6 +117,9 @@ export interface ViewState {
   exportFormat: WavFormat;
   /** Integrated-loudness target applied on export, LUFS; null exports the track as generated. */
   exportLoudnessLufs: number | null;
+  /** MP4 export mixes the video's own audio under the take, at exportOriginalGainDb. */
+  exportMixOriginal: boolean;
+  exportOriginalGainDb: number;
 }
 
 export interface ProjectSummary {
@@ -120,6 +155,7 @@ export interface AppState {
   /** A file being opened; the previous video stays in place until it succeeds. */
   opening: { fileName: string; requestId: number } | null;
   job: GenerationJob | null;
+  mp4Export: Mp4ExportJob | null;
   result: GeneratedTrack | null;
   notice: Notice | null;
   /**
@@ -132,6 +168,7 @@ export interface AppState {
   doc: ProjectDoc;
   view: ViewState;
   project: ProjectState;
+  takes: TakesState;
 }
 
 export const MIN_PX_PER_SEC = 10;
@@ -142,11 +179,13 @@ export const initialState: AppState = {
   video: null,
   opening: null,
   job: null,
+  mp4Export: null,
   result: null,
   notice: null,
   reference: null,
   readingReference: null,
   doc: { prompt: '', seed: 1, steps: null, curve: null, promptAnchoring: true },
-  view: { pxPerSec: 80, playing: false, audioRunning: false, exportFormat: 'pcm16', exportLoudnessLufs: null },
+  view: { pxPerSec: 80, playing: false, audioRunning: false, exportFormat: 'pcm16', exportLoudnessLufs: null, exportMixOriginal: false, exportOriginalGainDb: -12 },
   project: { id: '', recent: [], awaitingVideo: null, saveProblem: null },
+  takes: { count: 1, items: [], chosenId: null, compareId: null, listening: 'a' },
 };
