@@ -1,6 +1,6 @@
 /**
  * `foley score <reference> <candidate…> [--video v.mp4] [--json]`: the real-clip scores of generated audio
- * against the real recording (/work/shared/specs/real-clip-metrics.md, src/metrics/real-clip.ts).
+ * against the real recording (src/metrics/real-clip.ts; each score's definition is in its src/metrics module).
  *
  * Every file may be WAV or any container the media layer reads (MP4/M4A/MOV/WebM with AAC, Opus, MP3, …). Both
  * sides are decoded, resampled to 16 kHz and made stereo, then scored over their overlap; a candidate shorter than

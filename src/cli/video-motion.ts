@@ -1,5 +1,5 @@
 /**
- * Video motion for the real-clip scores (/work/shared/specs/real-clip-metrics.md): every frame of the stream,
+ * Video motion for the real-clip scores (src/metrics/av-align.ts reads it): every frame of the stream,
  * scaled to 64×64 grey in [0, 1] (BT.601 luma weights), motion[k] = mean |frame[k+1] − frame[k]|; fps is the
  * stream's average frame rate (frames / duration, as ffprobe's avg_frame_rate), read from the packet index.
  */

@@ -3,8 +3,8 @@
  * WebM/MKV and fragmented MP4), a WebCodecs support check, then frame sampling, audio decoding and thumbnails.
  * In Node call installNodeWebCodecs() (node-webcodecs.ts) first and pass `await fs.openAsBlob(path)`.
  *
- * Contract: /work/media-api.md, extended compatibly:
- * - MediaErrorCode adds 'decode-failed': the decoder reported an error, or made no progress for 30 s (watchdog).
+ * Contract (openVideo → VideoSource; every failure a MediaError with a MediaErrorCode):
+ * - 'decode-failed': the decoder reported an error, or made no progress for 30 s (watchdog).
  * - Times are the container's (edit lists applied; with none, composition time), as a player's clock shows them:
  *   `durationSec` is where the video track's last frame ends, so a video whose first frame is at 0.167 s (B-frame
  *   delay in a fragmented MP4) and lasts 1 s gives 1.167 s, and a track muxed back at t = 0 lines up with the picture.
@@ -13,7 +13,7 @@
  *   yielded in time order across rates. A rate or size that is not positive throws RangeError.
  * - decodeAudio: sample 0 is at time 0 (priming and Opus pre-skip before 0 dropped, a late start padded with silence).
  * - thumbnails: thumbnail i shows time (i + 0.5)/count · durationSec; width follows the display aspect.
- * - VideoSourceInfo adds `rotationDeg`; width/height are the display size. Frames come out in display orientation
+ * - VideoSourceInfo.rotationDeg; width/height are the display size. Frames come out in display orientation
  *   (phone videos that store a rotation in the MP4 track matrix or Matroska metadata are turned upright).
  */
 import { decodeAudioTrack } from './audio-decode';

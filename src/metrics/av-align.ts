@@ -1,5 +1,5 @@
 /**
- * Scores that need the picture (/work/shared/specs/real-clip-metrics.md). Motion is one value per frame step:
+ * Real-clip scores that need the picture (src/metrics/real-clip.ts). Motion is one value per frame step:
  * motion[k] = mean |frame[k+1] − frame[k]| of 64×64 grey frames in [0, 1], at time (k + 1) / fps (the media
  * layer computes it; this module only reads the numbers).
  * - AV-Align: motion z-scored, peaks = local maxima with z ≥ 0.5; an audio onset is matched when a motion peak

@@ -1,5 +1,5 @@
 /**
- * Log-mel Fréchet distance per clip (/work/shared/specs/real-clip-metrics.md): channel mix, un-padded STFT
+ * Log-mel Fréchet distance per clip, a real-clip score (src/metrics/real-clip.ts): channel mix, un-padded STFT
  * (2048 Hann, hop 960) power, 64 HTK mel bands with edges evenly spaced in mel from 20 Hz to 8 kHz,
  * features log(mel power + 1e-8) per frame; the distance between the Gaussian fits of two feature sets is
  * |μ1 − μ2|² + tr(C1 + C2 − 2·sqrt(C1·C2)).

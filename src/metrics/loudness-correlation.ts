@@ -1,5 +1,5 @@
 /**
- * Loudness-curve correlation (/work/shared/specs/real-clip-metrics.md): BS.1770 K-weighting derived for the
+ * Loudness-curve correlation, a real-clip score (src/metrics/real-clip.ts): BS.1770 K-weighting derived for the
  * signal's rate, the channels' squared K-weighted samples summed (no gating, no clipping: the curve must follow
  * quiet passages too), mean over 400 ms windows starting every 1/6 s, −0.691 + 10·log10(max(mean, 1e-12)) LUFS;
  * then Pearson's r of two curves over their common length.

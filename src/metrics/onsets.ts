@@ -1,5 +1,5 @@
 /**
- * Onsets and onset F1 (±50 ms) as /work/shared/specs/real-clip-metrics.md defines them for real clips:
+ * Onsets and onset F1 (±50 ms) as the real-clip scores (src/metrics/real-clip.ts) define them:
  * channel mix; un-padded STFT (2048 Hann, hop 480); S = log(1 + 100·|Z|); spectral flux Σ max(0, S[t] − S[t−1])
  * normalised by its maximum; threshold = 31-frame running median + 0.1; peaks at least 5 frames apart.
  * Onset time of flux index i (the step into frame i + 1) = (i + 1)·hop / rate + 2048 / (2·rate): the centre of

@@ -1,6 +1,6 @@
 /**
  * The real-clip scores of one candidate against the real recording of a clip, and the two baselines every model
- * must beat (/work/shared/specs/real-clip-metrics.md). Audio comes in already at SCORE_SAMPLE_RATE (the media
+ * must beat; each score's module states its definition in full. Audio comes in already at SCORE_SAMPLE_RATE (the media
  * layer decodes and resamples); here both sides are made stereo and cut to their overlap.
  */
 import { avAlign, motionEnergyCurve, type VideoMotion } from './av-align';

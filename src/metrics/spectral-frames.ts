@@ -1,5 +1,5 @@
 /**
- * Framing shared by the real-clip scores (/work/shared/specs/real-clip-metrics.md): the channel mix and an STFT
+ * Framing shared by the real-clip scores (src/metrics/real-clip.ts): the channel mix and an STFT
  * with a 2048-sample periodic Hann window and no padding at the edges, so frame t covers samples
  * [t·hop, t·hop + 2048) and a signal shorter than one window has no frames.
  */
