@@ -30,7 +30,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! python3 -c 'import numpy, onnx, onnxruntime, pytest, ruff, scipy, soundfile, torch' 2>/dev/null; then
+if ! python3 -c 'import jsonschema, numpy, onnx, onnxruntime, pytest, ruff, scipy, soundfile, torch' 2>/dev/null; then
   # A Debian-managed python3 refuses plain pip installs (PEP 668); these pinned test tools may go beside its packages.
   # torch included: the Python halves of the shared fixtures must run, not skip (training/tests/conftest.py).
   python3 -m pip install -q -r training/requirements-ci.txt \

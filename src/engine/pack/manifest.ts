@@ -1,10 +1,15 @@
 /**
  * The model-pack contract: `manifest.json` beside the ONNX files of one pack.
- * training/foley/export writes it, this module reads and validates it; docs/model-pack.md explains every field.
+ * training/foley/export/manifest.py writes it, docs/model-pack.schema.json says what is valid (this module and the
+ * Python tests both check against that file), docs/model-pack.md explains every field.
  * Schema changes bump MANIFEST_SCHEMA_VERSION on both sides.
  */
 
-export const MANIFEST_SCHEMA_VERSION = 1;
+import schemaJson from '../../../docs/model-pack.schema.json';
+import { firstViolation, show, type JsonSchema } from './json-schema';
+
+export const MANIFEST_SCHEMA_VERSION = 2;
+const SCHEMA: JsonSchema = schemaJson;
 
 /** Every ONNX graph a pack ships; the pipeline runs them in this order. */
 export const COMPONENT_NAMES = [
@@ -87,25 +92,34 @@ export interface LoudnessSpec {
   maxLufs: number;
 }
 
+export type SamplerMethod = 'euler' | 'heun';
+
 export interface SamplerDefaults {
   steps: number;
   cfgScale: number;
-  method: 'euler' | 'heun';
+  method: SamplerMethod;
   /** Native window the DiT was trained on; longer videos are generated in overlapping windows. */
   windowSec: number;
   /** Crossfade between windows. */
   overlapSec: number;
   /**
    * Most steps the pack samples correctly with: the DiT turns its clean-latent estimate into a velocity dividing by
-   * max(1 − t, a floor), exact only while the last step starts below 1 − floor. Absent in older packs (then 1000).
+   * max(1 − t, a floor), exact only while the last step starts below 1 − floor. The engine refuses more.
    */
-  maxSteps?: number;
+  maxSteps: number;
+  /** Methods the pack samples correctly with; `method` is one of them. */
+  solvers: SamplerMethod[];
 }
 
+/** The tokenizer's words (training/foley/tags.py writes them); the rules are src/engine/conditioning/text-tags.ts. */
 export interface TextConditioning {
-  /** Index = token id. 0 is padding, 1 is "unknown". Free text maps onto these tags (src/engine/conditioning/text-tags.ts). */
+  /** Index = token id. 0 is padding, 1 is "unknown". Free text maps onto these tags. */
   vocabulary: string[];
   maxTokens: number;
+  /** Words that are neither tags nor unknown. */
+  stopWords: string[];
+  /** Word → the tags it means (all in the vocabulary), e.g. "slam" → door, impact. */
+  synonyms: Record<string, string[]>;
 }
 
 export interface AudioPromptConditioning {
@@ -125,6 +139,8 @@ export interface KnownFrameConditioning {
   maxReferenceSec: number;
 }
 
+export type Modality = 'video' | 'loudness' | 'text' | 'audio';
+
 export interface PackManifest {
   schemaVersion: number;
   id: string;
@@ -140,14 +156,19 @@ export interface PackManifest {
   video: VideoSpec;
   loudness: LoudnessSpec;
   sampler: SamplerDefaults;
-  /** Conditioning the pack accepts; the DiT's `cond_mask` columns follow this order. */
   conditioning: {
-    modalities: ['video', 'loudness', 'text', 'audio'];
+    /** Conditioning the pack accepts, each once; the DiT's `cond_mask` [1, modalities.length] columns follow this order. */
+    modalities: Modality[];
     text: TextConditioning;
     audioPrompt: AudioPromptConditioning;
     known?: KnownFrameConditioning;
   };
   components: Record<ComponentName, ComponentSpec>;
+}
+
+/** The DiT's `cond_mask` row: 1 = given, 0 = absent, one column per modality in the pack's order. */
+export function condMaskRow(manifest: PackManifest, given: Record<Modality, boolean>): Float32Array {
+  return Float32Array.from(manifest.conditioning.modalities, (modality) => (given[modality] ? 1 : 0));
 }
 
 export class ManifestError extends Error {
@@ -158,91 +179,55 @@ function fail(message: string): never {
   throw new ManifestError(message);
 }
 
-function expectNumber(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${path} must be a finite number, got ${JSON.stringify(value)}`);
-  return value;
+/** A schema-1 pack lacks the tokenizer rules, the solvers and a required maxSteps: say which pack and how to fix it. */
+function refuseVersion(m: Record<string, unknown>): never {
+  const version = m.schemaVersion;
+  if (version === undefined) fail('this manifest.json is not a Foley Studio model-pack manifest (it has no schemaVersion)');
+  const pack = typeof m.id === 'string' && typeof m.version === 'string' ? `${m.id} ${m.version}` : 'this pack';
+  if (version === 1) {
+    fail(
+      `manifest.json: ${pack} is a schema-1 pack; this build reads schema ${MANIFEST_SCHEMA_VERSION}, whose manifest carries the ` +
+        'tokenizer words, the conditioning layout and the sampler limits. Rewrite its manifest (no retraining): ' +
+        'cd training && python -m foley.export.manifest --pack <pack folder>',
+    );
+  }
+  fail(`manifest.json: ${pack}: schemaVersion ${show(version)} is not supported (this build reads ${MANIFEST_SCHEMA_VERSION})`);
 }
 
-function expectString(value: unknown, path: string): string {
-  if (typeof value !== 'string' || value.length === 0) fail(`${path} must be a non-empty string`);
-  return value;
+/** What JSON Schema cannot say; training/foley/export/manifest.py `cross_field_errors` says the same in the same words. */
+function crossFieldProblem(m: PackManifest): string | null {
+  const { latent, loudness, sampler } = m;
+  if (latent.fmaxHz > m.sampleRate / 2) return `latent.fmaxHz (${latent.fmaxHz}) must be at most sampleRate / 2 (${m.sampleRate / 2})`;
+  if (loudness.minLufs >= loudness.maxLufs) return `loudness.minLufs (${loudness.minLufs}) must be below loudness.maxLufs (${loudness.maxLufs})`;
+  if (sampler.overlapSec >= sampler.windowSec) return `sampler.overlapSec (${sampler.overlapSec}) must be below sampler.windowSec (${sampler.windowSec})`;
+  if (sampler.maxSteps < sampler.steps) return `sampler.maxSteps (${sampler.maxSteps}) must be at least sampler.steps (${sampler.steps})`;
+  if (!sampler.solvers.includes(sampler.method)) return `sampler.method "${sampler.method}" must be one of sampler.solvers (${sampler.solvers.join(', ')})`;
+  const text = m.conditioning.text;
+  const tags = new Set(text.vocabulary.slice(2));
+  for (const [word, found] of Object.entries(text.synonyms)) {
+    const missing = found.find((tag) => !tags.has(tag));
+    if (missing !== undefined) return `conditioning.text.synonyms.${word} gives "${missing}", which is not in the vocabulary`;
+  }
+  const width = m.conditioning.modalities.length;
+  const shapes = m.components.dit.inputs.filter((t) => t.name === 'cond_mask').map((t) => t.shape);
+  if (shapes.length !== 1 || show(shapes[0]) !== show([1, width])) {
+    return `components.dit cond_mask ${shapes.length > 0 ? `has shape ${show(shapes[0])}` : 'has no input'}; conditioning.modalities makes it [1, ${width}]`;
+  }
+  return null;
 }
 
-function expectObject(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(`${path} must be an object`);
-  return value as Record<string, unknown>;
-}
-
-function checkTensorSpecs(value: unknown, path: string): void {
-  if (!Array.isArray(value) || value.length === 0) fail(`${path} must be a non-empty array`);
-  value.forEach((spec, i) => {
-    const t = expectObject(spec, `${path}[${i}]`);
-    expectString(t.name, `${path}[${i}].name`);
-    if (t.dtype !== 'float32' && t.dtype !== 'int64') fail(`${path}[${i}].dtype must be float32 or int64`);
-    if (!Array.isArray(t.shape)) fail(`${path}[${i}].shape must be an array`);
-  });
-}
-
-/** Validates structure and units; throws ManifestError naming the first bad field and what is valid. */
+/**
+ * Validates against docs/model-pack.schema.json, then the fields that must agree; throws ManifestError naming the
+ * first bad field and what is valid ("manifest.json: sampler.solvers[0] must be one of "euler", "heun", got "rk4"").
+ */
 export function parseManifest(json: unknown): PackManifest {
-  const m = expectObject(json, 'manifest');
-  if (m.schemaVersion === undefined) fail('this manifest.json is not a Foley Studio model-pack manifest (it has no schemaVersion)');
-  if (m.schemaVersion !== MANIFEST_SCHEMA_VERSION) {
-    fail(`manifest.schemaVersion ${JSON.stringify(m.schemaVersion)} is not supported (this build reads ${MANIFEST_SCHEMA_VERSION})`);
-  }
-  expectString(m.id, 'manifest.id');
-  expectString(m.version, 'manifest.version');
-  if (m.purpose !== 'test' && m.purpose !== 'production') fail(`manifest.purpose must be "test" or "production"`);
-  expectString(m.license, 'manifest.license');
-  expectNumber(m.sampleRate, 'manifest.sampleRate');
-  const channels = expectNumber(m.channels, 'manifest.channels');
-  if (channels !== 1 && channels !== 2) fail('manifest.channels must be 1 or 2');
-  const latent = expectObject(m.latent, 'manifest.latent');
-  if (latent.kind !== 'log-mel') fail('manifest.latent.kind must be "log-mel"');
-  for (const key of ['nFft', 'hop', 'nMels', 'fminHz', 'fmaxHz', 'logFloor', 'mean', 'std', 'lengthMultiple']) {
-    expectNumber(latent[key], `manifest.latent.${key}`);
-  }
-  const decoder = expectObject(m.decoder, 'manifest.decoder');
-  if (decoder.kind !== 'griffin-lim') fail('manifest.decoder.kind must be "griffin-lim"');
-  expectNumber(decoder.iterations, 'manifest.decoder.iterations');
-  if (decoder.momentum !== undefined) {
-    const momentum = expectNumber(decoder.momentum, 'manifest.decoder.momentum');
-    if (!(momentum >= 0 && momentum < 1)) fail(`manifest.decoder.momentum must be in [0, 1), got ${momentum}`);
-  }
-  const video = expectObject(m.video, 'manifest.video');
-  for (const key of ['visualFps', 'syncFps', 'width', 'height']) expectNumber(video[key], `manifest.video.${key}`);
-  const loudness = expectObject(m.loudness, 'manifest.loudness');
-  for (const key of ['curveRate', 'windowSec', 'minLufs', 'maxLufs']) expectNumber(loudness[key], `manifest.loudness.${key}`);
-  const sampler = expectObject(m.sampler, 'manifest.sampler');
-  for (const key of ['steps', 'cfgScale', 'windowSec', 'overlapSec']) expectNumber(sampler[key], `manifest.sampler.${key}`);
-  if (sampler.method !== 'euler' && sampler.method !== 'heun') fail('manifest.sampler.method must be "euler" or "heun"');
-  if (sampler.maxSteps !== undefined) {
-    const maxSteps = expectNumber(sampler.maxSteps, 'manifest.sampler.maxSteps');
-    if (!Number.isInteger(maxSteps) || maxSteps < (sampler.steps as number)) fail(`manifest.sampler.maxSteps must be a whole number of at least sampler.steps, got ${maxSteps}`);
-  }
-  const conditioning = expectObject(m.conditioning, 'manifest.conditioning');
-  const text = expectObject(conditioning.text, 'manifest.conditioning.text');
-  if (!Array.isArray(text.vocabulary) || text.vocabulary.length < 2) fail('manifest.conditioning.text.vocabulary must list at least <pad> and <unk>');
-  expectNumber(text.maxTokens, 'manifest.conditioning.text.maxTokens');
-  const audioPrompt = expectObject(conditioning.audioPrompt, 'manifest.conditioning.audioPrompt');
-  expectNumber(audioPrompt.maxSec, 'manifest.conditioning.audioPrompt.maxSec');
-  expectNumber(audioPrompt.minSec, 'manifest.conditioning.audioPrompt.minSec');
-  if (conditioning.known !== undefined) {
-    const known = expectObject(conditioning.known, 'manifest.conditioning.known');
-    if (JSON.stringify(known.kinds) !== '["clip","reference"]') fail('manifest.conditioning.known.kinds must be ["clip", "reference"]');
-    const maxReferenceSec = expectNumber(known.maxReferenceSec, 'manifest.conditioning.known.maxReferenceSec');
-    if (!(maxReferenceSec > 0)) fail(`manifest.conditioning.known.maxReferenceSec must be positive, got ${maxReferenceSec}`);
-  }
-  const components = expectObject(m.components, 'manifest.components');
-  for (const name of COMPONENT_NAMES) {
-    const c = expectObject(components[name], `manifest.components.${name}`);
-    expectString(c.file, `manifest.components.${name}.file`);
-    expectNumber(c.bytes, `manifest.components.${name}.bytes`);
-    if (typeof c.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(c.sha256)) fail(`manifest.components.${name}.sha256 must be 64 lowercase hex digits`);
-    checkTensorSpecs(c.inputs, `manifest.components.${name}.inputs`);
-    checkTensorSpecs(c.outputs, `manifest.components.${name}.outputs`);
-  }
-  const unknown = Object.keys(components).filter((k) => !(COMPONENT_NAMES as readonly string[]).includes(k));
-  if (unknown.length > 0) fail(`manifest.components has unknown entries ${unknown.join(', ')}; valid: ${COMPONENT_NAMES.join(', ')}`);
-  return m as unknown as PackManifest;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail(`manifest.json must be an object, got ${show(json)}`);
+  const m = json as Record<string, unknown>;
+  if (m.schemaVersion !== MANIFEST_SCHEMA_VERSION) refuseVersion(m);
+  const violation = firstViolation(SCHEMA, json);
+  if (violation) fail(violation.path === '' ? `manifest.json ${violation.message}` : `manifest.json: ${violation.path} ${violation.message}`);
+  const manifest = json as PackManifest;
+  const problem = crossFieldProblem(manifest);
+  if (problem) fail(`manifest.json: ${problem}`);
+  return manifest;
 }

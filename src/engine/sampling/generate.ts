@@ -19,7 +19,7 @@ import { abortError, sampleFlow, type FlowOps } from './flow-sampler';
 import { planWindows, mixWindow, type AudioWindow } from './long-form';
 import { checkRegion, planRegionWindows, regionRows, spliceRegion } from './region';
 import { curveLufsToLoudness, loudnessToCurveLufs } from '../conditioning/loudness-conditioning';
-import type { PackManifest } from '../pack/manifest';
+import { condMaskRow, type PackManifest } from '../pack/manifest';
 import type { LoadedPack } from '../pack/pack-loader';
 import type { GenerateOptions, GenerateResult, Progress } from '../host/protocol';
 import { clipSizes, padToMultiple, resampleRows, sliceRows, type ClipSizes } from './sequence';
@@ -56,7 +56,7 @@ interface ClipConditioning {
   audioEmb: Float32Array;
   /** The reference recording placed before every window as known frames (reference continuation), else null. */
   reference: ReferencePrefix | null;
-  /** video, loudness, text, audio (conditioning.modalities order). */
+  /** 1 = given, 0 = absent, in the pack's conditioning.modalities order. */
   condMask: Float32Array;
   unknownWords: string[];
 }
@@ -64,7 +64,7 @@ interface ClipConditioning {
 function checkOptions(options: GenerateOptions, manifest: PackManifest): { steps: number; cfgScale: number; seed: number } {
   const steps = options.steps ?? manifest.sampler.steps;
   const cfgScale = options.cfgScale ?? manifest.sampler.cfgScale;
-  const maxSteps = manifest.sampler.maxSteps ?? 1000;
+  const maxSteps = manifest.sampler.maxSteps;
   if (!Number.isInteger(steps) || steps < 1 || steps > maxSteps) {
     throw new RangeError(`steps must be a whole number from 1 to ${maxSteps} for this pack (it samples correctly with at most ${maxSteps}), got ${steps}`);
   }
@@ -93,8 +93,8 @@ async function videoConditioning(runner: SessionRunner, manifest: PackManifest, 
 }
 
 async function promptConditioning(runner: SessionRunner, manifest: PackManifest, options: GenerateOptions) {
-  const { vocabulary, maxTokens } = manifest.conditioning.text;
-  const tags = mapPromptToTags(options.prompt ?? '', vocabulary, maxTokens);
+  const { maxTokens } = manifest.conditioning.text;
+  const tags = mapPromptToTags(options.prompt ?? '', manifest.conditioning.text);
   let textEmb: Float32Array = new Float32Array(runner.outputWidth('text_encoder', 'text_emb'));
   if (tags.tags.length > 0) {
     textEmb = (await runner.runToHost('text_encoder', { token_ids: runner.int64(tags.tokenIds, [1, maxTokens]) })).text_emb!;
@@ -159,7 +159,7 @@ async function clipConditioning(
     textEmb: prompts.textEmb,
     audioEmb: prompts.audioEmb,
     reference,
-    condMask: Float32Array.from([1, 1, prompts.hasText ? 1 : 0, options.audioPrompt ? 1 : 0]),
+    condMask: condMaskRow(manifest, { video: true, loudness: true, text: prompts.hasText, audio: Boolean(options.audioPrompt) }),
     unknownWords: prompts.unknownWords,
   };
 }
@@ -218,7 +218,7 @@ async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{
     loudness: runner.float32(prefixed(sliceRows(cond.loudness, channels, start, padded), prefix * channels, cond.reference?.loudness ?? null), [1, total, channels]),
     text_emb: runner.float32(cond.textEmb, [1, cond.textEmb.length]),
     audio_emb: runner.float32(cond.audioEmb, [1, cond.audioEmb.length]),
-    cond_mask: runner.float32(cond.condMask, [1, 4]),
+    cond_mask: runner.float32(cond.condMask, [1, cond.condMask.length]),
     timing: runner.float32(Float32Array.of(window.startSample / manifest.sampleRate, ctx.sizes.durationSec), [1, 2]),
   };
   if (known) {

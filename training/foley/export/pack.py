@@ -10,12 +10,12 @@ import onnxruntime as ort
 import torch
 
 from foley.config import FoleyConfig
+from foley.export import manifest as pack_manifest
 from foley.export.components import ComponentIO, component_io, example_inputs, module_for, run_torch
 from foley.export.onnx_graphs import export_component
 from foley.export.tensors import encode, file_digest
-from foley.networks import KNOWN_KINDS, MAX_REFERENCE_SEC, MIN_NOISE_LEVEL, FoleyModel
+from foley.networks import KNOWN_KINDS, MAX_REFERENCE_SEC, MIN_NOISE_LEVEL, MODALITIES, FoleyModel
 
-SCHEMA_VERSION = 1
 # Small on purpose: reference files stay a few hundred KB and run fast in CI and in Chromium.
 REFERENCE_SIZES = {'T': 3, 'L': 8, 'K': 3, 'F': 6}
 # Dynamic axes must also work at their smallest legal sizes.
@@ -75,50 +75,6 @@ def max_steps(cfg: FoleyConfig) -> int:
     return max(cfg.steps, int(round(1 / MIN_NOISE_LEVEL)))
 
 
-def manifest(cfg: FoleyConfig, *, pack_id: str, version: str, purpose: str, description: str, license_id: str, components: dict) -> dict:
-    """Every field of src/engine/pack/manifest.ts PackManifest."""
-    return {
-        'schemaVersion': SCHEMA_VERSION,
-        'id': pack_id,
-        'version': version,
-        'purpose': purpose,
-        'description': description,
-        'license': license_id,
-        'sampleRate': cfg.sample_rate,
-        'channels': cfg.channels,
-        'latent': {
-            'kind': 'log-mel',
-            'nFft': cfg.n_fft,
-            'hop': cfg.hop,
-            'nMels': cfg.n_mels,
-            'fminHz': cfg.fmin_hz,
-            'fmaxHz': cfg.fmax_hz,
-            'logFloor': cfg.log_floor,
-            'mean': cfg.latent_mean,
-            'std': cfg.latent_std,
-            'lengthMultiple': cfg.length_multiple,
-        },
-        'decoder': {'kind': 'griffin-lim', 'iterations': cfg.griffin_lim_iterations, 'momentum': cfg.griffin_lim_momentum},
-        'video': {'visualFps': cfg.visual_fps, 'syncFps': cfg.sync_fps, 'width': cfg.frame_size, 'height': cfg.frame_size},
-        'loudness': {'curveRate': cfg.curve_rate, 'windowSec': cfg.loudness_window_sec, 'minLufs': cfg.min_lufs, 'maxLufs': cfg.max_lufs},
-        'sampler': {
-            'steps': cfg.steps,
-            'cfgScale': cfg.cfg_scale,
-            'method': cfg.method,
-            'windowSec': cfg.window_sec,
-            'overlapSec': cfg.overlap_sec,
-            'maxSteps': max_steps(cfg),
-        },
-        'conditioning': {
-            'modalities': ['video', 'loudness', 'text', 'audio'],
-            'text': {'vocabulary': list(cfg.vocabulary), 'maxTokens': cfg.max_tokens},
-            'audioPrompt': {'maxSec': cfg.prompt_max_sec, 'minSec': cfg.prompt_min_sec},
-            'known': {'kinds': list(KNOWN_KINDS), 'maxReferenceSec': MAX_REFERENCE_SEC},
-        },
-        'components': components,
-    }
-
-
 def randomize_for_test(model: FoleyModel, seed: int) -> None:
     """adaLN-Zero starts the DiT at exactly zero; a test pack needs every graph to produce non-trivial numbers."""
     generator = torch.Generator().manual_seed(seed)
@@ -135,10 +91,20 @@ def build_pack(model: FoleyModel, out_dir: Path, *, pack_id: str, version: str, 
     components = {}
     for i, (name, io) in enumerate(component_io(cfg).items()):
         components[name] = export_one(model, cfg, name, io, out_dir, seed=100 + i)
-    result = manifest(
-        cfg, pack_id=pack_id, version=version, purpose=purpose, description=description, license_id=license_id, components=components
+    result = pack_manifest.build(
+        cfg,
+        pack_id=pack_id,
+        version=version,
+        purpose=purpose,
+        description=description,
+        license_id=license_id,
+        components=components,
+        modalities=MODALITIES,
+        known_kinds=KNOWN_KINDS,
+        max_reference_sec=MAX_REFERENCE_SEC,
+        max_steps=max_steps(cfg),
     )
-    (out_dir / 'manifest.json').write_text(json.dumps(result, indent=2) + '\n')
+    pack_manifest.write(out_dir / 'manifest.json', result)
     total = sum(p.stat().st_size for p in out_dir.iterdir() if p.is_file())
     print(f'wrote {out_dir} ({total / 1e6:.2f} MB)')
     return result
