@@ -12,10 +12,11 @@ import { EtaEstimator, type PhaseCosts, type WorkPlan } from '../sampling/eta';
 import { isAbortError } from '../sampling/flow-sampler';
 import { generate } from '../sampling/generate';
 import { planWindows } from '../sampling/long-form';
+import { generateTakes } from '../sampling/takes';
 import { ManifestError } from '../pack/manifest';
 import type { LoadedPack } from '../pack/pack-loader';
 import { PackIntegrityError, PackSourceError } from '../pack/pack-source';
-import type { Backend, GenerateOptions, Progress, EngineRequest, EngineReply } from './protocol';
+import type { Backend, GenerateOptions, Progress, EngineRequest, EngineReply, TakeSearch } from './protocol';
 
 /** Timeline thumbnails per opened video, and their height in pixels. */
 const THUMBNAIL_COUNT = 12;
@@ -103,31 +104,80 @@ async function handleOpenVideo(id: number, file: File): Promise<void> {
   post({ type: 'video-opened', id, video: { durationSec, width, height, codec, hasAudio, thumbnails } }, thumbnails.map((t) => t.image));
 }
 
-async function handleGenerate(id: number, options: GenerateOptions): Promise<void> {
+/**
+ * A take search runs many generations: each gets its own estimator (priors: the one before), and the time left adds
+ * the generations still to come at the measured time of the last one (a lower bound until one has finished).
+ */
+class SearchEta {
+  candidate: { index: number; count: number } | null = null;
+  private eta: EtaEstimator;
+  private startMs = performance.now();
+  private candidateMs: number | null = null;
+
+  constructor(private readonly plan: WorkPlan | null) {
+    this.eta = new EtaEstimator(undefined, { plan, priors: measuredCosts });
+  }
+
+  update(progress: Progress): void {
+    this.eta.update(progress);
+  }
+
+  nextCandidate(index: number, count: number): void {
+    if (this.candidate) {
+      this.candidateMs = performance.now() - this.startMs;
+      measuredCosts = this.eta.costs();
+      this.eta = new EtaEstimator(undefined, { plan: this.plan, priors: measuredCosts });
+    }
+    this.startMs = performance.now();
+    this.candidate = { index, count };
+  }
+
+  estimate(): { sec: number | null; lowerBound: boolean } {
+    const current = this.eta.estimate();
+    const after = this.candidate ? this.candidate.count - this.candidate.index - 1 : 0;
+    if (!current) return { sec: null, lowerBound: false };
+    if (after === 0) return current;
+    return this.candidateMs === null ? { sec: current.sec, lowerBound: true } : { sec: current.sec + (after * this.candidateMs) / 1000, lowerBound: current.lowerBound };
+  }
+
+  costs(): PhaseCosts {
+    return this.eta.costs();
+  }
+}
+
+async function handleGenerate(id: number, options: GenerateOptions, search: TakeSearch | undefined): Promise<void> {
   if (!pack) throw new Error('no model pack is loaded yet');
   if (!video) throw new Error('open a video first');
   refuseWhileGenerating('start another generation');
   const controller = new AbortController();
   jobs.set(id, controller);
-  const eta = new EtaEstimator(undefined, { plan: workPlan(pack, video.info.durationSec, options), priors: measuredCosts });
+  const eta = new SearchEta(workPlan(pack, video.info.durationSec, options));
   let latest: Progress | null = null;
   const report = () => {
     if (!latest) return;
     const estimate = eta.estimate();
-    post({ type: 'progress', id, progress: latest, etaSec: estimate?.sec ?? null, etaLowerBound: estimate?.lowerBound ?? false });
+    const candidate = eta.candidate ? { candidate: eta.candidate } : {};
+    post({ type: 'progress', id, progress: latest, etaSec: estimate.sec, etaLowerBound: estimate.lowerBound, ...candidate });
   };
   const ticker = setInterval(report, ETA_TICK_MS);
   try {
     decoder ??= webDecoderPool();
-    const result = await generate(pack, video, options, {
+    const hooks = {
       decoder,
       signal: controller.signal,
-      onProgress: (progress) => {
+      onProgress: (progress: Progress) => {
         latest = progress;
         eta.update(progress);
         report();
       },
-    });
+    };
+    if (search) {
+      const takes = await generateTakes(pack, video, options, search, { ...hooks, onCandidate: (index, count) => eta.nextCandidate(index, count) });
+      measuredCosts = eta.costs();
+      post({ type: 'takes-generated', id, takes }, takes.flatMap((t) => t.result.channels.map((c) => c.buffer as ArrayBuffer)));
+      return;
+    }
+    const result = await generate(pack, video, options, hooks);
     measuredCosts = eta.costs();
     post({ type: 'generated', id, result }, result.channels.map((c) => c.buffer as ArrayBuffer));
   } finally {
@@ -143,7 +193,7 @@ async function handle(request: EngineRequest): Promise<void> {
     case 'open-video':
       return handleOpenVideo(request.id, request.file);
     case 'generate':
-      return handleGenerate(request.id, request.options);
+      return handleGenerate(request.id, request.options, request.search);
     case 'cancel':
       jobs.get(request.targetId)?.abort();
       return;
