@@ -3,7 +3,7 @@
  * settles the returned promise, progress messages go to the request's callback.
  */
 
-import type { Backend, GenerateOptions, GenerateResult, PackInfo, Progress, EngineRequest, EngineReply, VideoInfo } from '../engine/host/protocol';
+import type { Backend, GenerateOptions, GenerateResult, PackInfo, Progress, EngineRequest, EngineReply, RankedTake, TakeSearch, VideoInfo } from '../engine/host/protocol';
 
 /** Thrown when a request ends with a `cancelled` reply. */
 export class CancelledError extends Error {
@@ -15,8 +15,8 @@ export interface PendingRequest<T> {
   promise: Promise<T>;
 }
 
-/** `etaLowerBound`: the estimate leaves out a phase not measured yet. */
-type ProgressListener = (progress: Progress, etaSec: number | null, etaLowerBound: boolean) => void;
+/** `etaLowerBound`: the estimate leaves out a phase not measured yet; `candidate`: the generation of a take search. */
+type ProgressListener = (progress: Progress, etaSec: number | null, etaLowerBound: boolean, candidate?: { index: number; count: number }) => void;
 
 interface Waiter {
   resolve: (response: EngineReply) => void;
@@ -75,6 +75,18 @@ export class EngineClient {
     );
   }
 
+  /** A take search (src/engine/sampling/takes.ts): the takes, best first. */
+  generateTakes(options: GenerateOptions, search: TakeSearch, onProgress: ProgressListener): PendingRequest<RankedTake[]> {
+    return this.send(
+      { type: 'generate', options, search },
+      (reply) => {
+        if (reply.type !== 'takes-generated') throw unexpected(reply);
+        return reply.takes;
+      },
+      onProgress,
+    );
+  }
+
   cancel(targetId: number): void {
     this.worker.postMessage({ type: 'cancel', id: this.nextId++, targetId } satisfies EngineRequest);
   }
@@ -97,7 +109,7 @@ export class EngineClient {
     const waiter = this.waiters.get(message.id);
     if (!waiter) return;
     if (message.type === 'progress') {
-      waiter.onProgress?.(message.progress, message.etaSec, message.etaLowerBound ?? false);
+      waiter.onProgress?.(message.progress, message.etaSec, message.etaLowerBound ?? false, message.candidate);
       return;
     }
     this.waiters.delete(message.id);

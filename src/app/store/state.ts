@@ -34,6 +34,8 @@ export interface LoadedVideo {
   sizeBytes: number;
   /** Object URL of the user's own file for the <video> element; revoked when replaced. */
   objectUrl: string;
+  /** The file itself: the project saver copies it (or keeps its handle) so a reload can open it again. */
+  file: File;
   info: VideoInfo;
 }
 
@@ -52,6 +54,8 @@ export interface Mp4ExportJob {
   fraction: number;
   stage: 'original-audio' | 'encode-audio' | 'copy-video' | 'finish';
   cancelling: boolean;
+  /** In a take search: the generation running, of `count` (src/engine/sampling/takes.ts). */
+  candidate?: { index: number; count: number };
 }
 
 export interface GeneratedTrack extends GenerateResult {
