@@ -23,7 +23,10 @@ export function GeneratePanel() {
   const job = useAppState((state) => state.job);
   const unknownWords = useAppState((state) => state.result?.unknownWords ?? NO_WORDS);
   const readingReference = useAppState((state) => state.readingReference !== null);
-  const canGenerate = engine.status === 'ready' && hasVideo && job === null && !readingReference;
+  const maxSteps = engine.pack?.maxSteps;
+  // The engine would refuse it too; saying so here keeps the user from a failed job.
+  const tooManySteps = maxSteps !== undefined && doc.steps !== null && doc.steps > maxSteps;
+  const canGenerate = engine.status === 'ready' && hasVideo && job === null && !readingReference && !tooManySteps;
   return (
     <section className="panel generate-panel" aria-label="Generate">
       <label className="field">
@@ -57,7 +60,7 @@ export function GeneratePanel() {
             data-testid="steps"
             type="number"
             min={1}
-            max={200}
+            max={maxSteps}
             step={1}
             placeholder="pack default"
             value={doc.steps ?? ''}
@@ -65,6 +68,11 @@ export function GeneratePanel() {
           />
         </label>
       </div>
+      {tooManySteps && (
+        <p className="hint hint-warning" data-testid="steps-too-many">
+          This pack samples correctly with at most {maxSteps} steps.
+        </p>
+      )}
       {job ? <JobProgress /> : (
         <button type="button" className="primary generate" data-testid="generate" disabled={!canGenerate} onClick={() => session.generate()}>
           Generate sound

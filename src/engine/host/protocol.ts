@@ -84,6 +84,8 @@ export interface PackInfo {
   channels: number;
   curveRate: number;
   vocabulary: string[];
+  /** Most sampler steps the pack samples correctly with (manifest sampler.maxSteps); the engine refuses more. */
+  maxSteps: number;
   /** Space used by the browser's pack store, measured after this load evicted stale versions; absent without Cache Storage. */
   storage?: PackStorage;
 }

@@ -44,6 +44,7 @@ export function packInfo(pack: BrowserPack): PackInfo {
     channels: m.channels,
     curveRate: m.loudness.curveRate,
     vocabulary: m.conditioning.text.vocabulary.slice(2),
+    maxSteps: m.sampler.maxSteps,
     ...(pack.storage ? { storage: pack.storage } : {}),
   };
 }
