@@ -3,7 +3,7 @@
  * engine replies into actions. Components call these methods; they never touch the engine.
  */
 
-import type { Backend } from '../engine/host/protocol';
+import type { Backend, GenerateOptions } from '../engine/host/protocol';
 import { normaliseLoudness } from '../dsp/loudness-normalise';
 import { encodeWav } from '../media/wav';
 import { DEFAULT_PACK_ID } from './default-pack';
@@ -16,6 +16,7 @@ import { ActionManager } from './store/action-manager';
 import * as actions from './store/actions';
 import { referenceFailed, referenceLoaded, referenceReadStarted } from './store/reference-actions';
 import type { BackendRequest } from './store/state';
+import { soundingTrack, takeSearchProgress, takesCleared, takesGenerated } from './store/take-actions';
 
 export interface SessionConfig {
   packUrl: string;
@@ -65,7 +66,8 @@ export class Session {
   private readonly disposers: (() => void)[] = [
     this.manager.store.subscribe((state, previous) => {
       if (state.view.playing !== previous.view.playing) this.playback.setPlaying(state.view.playing);
-      if (state.result !== previous.result) this.playback.setTrack(state.result);
+      // What sounds is the chosen take (result) or, while comparing, the other one (take-actions.ts).
+      if (soundingTrack(state) !== soundingTrack(previous)) this.playback.setTrack(soundingTrack(state));
     }),
   ];
 
@@ -132,7 +134,8 @@ export class Session {
       (info) => {
         if (this.manager.state.opening?.requestId !== request.id) return;
         const previous = this.manager.state.video;
-        dispatch(actions.videoOpened, { fileName: file.name, sizeBytes: file.size, objectUrl: URL.createObjectURL(file), info });
+        dispatch(actions.videoOpened, { fileName: file.name, sizeBytes: file.size, objectUrl: URL.createObjectURL(file), file, info });
+        dispatch(takesCleared, undefined);
         // The session owns what the replaced video held: its object URL and its thumbnail bitmaps (already drawn).
         if (previous) {
           URL.revokeObjectURL(previous.objectUrl);
@@ -152,15 +155,28 @@ export class Session {
     if (video.info.durationSec > LONG_VIDEO_SEC && !this.confirm(longVideoQuestion(video.info.durationSec))) return;
     const seed = state.doc.seed;
     const options = generateOptionsFor(state.doc, state.reference);
+    if (state.takes.count > 1) return this.searchTakes(this.client, options, state.takes.count, video.info.durationSec);
     const request = this.client.generate(options, (progress, etaSec, etaLowerBound) => dispatch(actions.generateProgress, { progress, etaSec, etaLowerBound }));
     dispatch(actions.generateStarted, request.id);
-    request.promise.then(
-      (result) => dispatch(actions.generated, { ...result, seed, durationSec: video.info.durationSec }),
-      (error: unknown) => {
-        if (error instanceof CancelledError) dispatch(actions.generateCancelled, undefined);
-        else dispatch(actions.generateFailed, `Generation failed: ${messageOf(error)}`);
-      },
+    request.promise.then((result) => {
+      dispatch(takesCleared, undefined);
+      dispatch(actions.generated, { ...result, seed, durationSec: video.info.durationSec });
+    }, (error: unknown) => this.generationFailed(error));
+  }
+
+  /** Several takes ranked by test-time search (src/engine/sampling/takes.ts); the best becomes the result. */
+  private searchTakes(client: EngineClient, options: GenerateOptions, takes: number, durationSec: number): void {
+    const { dispatch } = this.bound();
+    const request = client.generateTakes(options, { takes }, (progress, etaSec, etaLowerBound, candidate) =>
+      dispatch(takeSearchProgress, { progress, etaSec, etaLowerBound, ...(candidate ? { candidate } : {}) }),
     );
+    dispatch(actions.generateStarted, request.id);
+    request.promise.then((ranked) => dispatch(takesGenerated, { takes: ranked, durationSec }), (error: unknown) => this.generationFailed(error));
+  }
+
+  private generationFailed(error: unknown): void {
+    if (error instanceof CancelledError) this.manager.dispatch(actions.generateCancelled, undefined);
+    else this.manager.dispatch(actions.generateFailed, `Generation failed: ${messageOf(error)}`);
   }
 
   /** Decodes a reference recording; a file that cannot be decoded leaves the previous reference in place. */

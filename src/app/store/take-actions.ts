@@ -4,7 +4,7 @@
  * restores the document (ActionManager's Snapshot), and takes are results, like `result` itself.
  */
 
-import type { RankedTake } from '../../engine/host/protocol';
+import type { Progress, RankedTake } from '../../engine/host/protocol';
 import { defineAction, skip } from './action';
 import type { AppState, GeneratedTrack, TakeEntry, TakesState } from './state';
 
@@ -32,6 +32,13 @@ export const setTakeCount = defineAction<number>({
   name: 'setTakeCount',
   label: 'Takes',
   perform: (state, count) => skip(withTakes(state, { count: Number.isFinite(count) ? Math.min(MAX_TAKE_COUNT, Math.max(1, Math.floor(count))) : 1 })),
+});
+
+/** Progress of a search: the generation's progress and which generation of how many runs. */
+export const takeSearchProgress = defineAction<{ progress: Progress; etaSec: number | null; etaLowerBound: boolean; candidate?: { index: number; count: number } }>({
+  name: 'takeSearchProgress',
+  label: 'Take search progress',
+  perform: (state, { progress, etaSec, etaLowerBound, candidate }) => skip(state.job ? { ...state, job: { ...state.job, progress, etaSec, etaLowerBound, ...(candidate ? { candidate } : {}) } } : state),
 });
 
 /** A search finished: its takes replace the list and the best one is chosen. */
