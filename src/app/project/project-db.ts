@@ -3,7 +3,7 @@
  * structured-cloneable, so they survive a reload; OPFS cannot hold one) and which project was open last.
  */
 
-import type { ProjectSummary } from '../store/state';
+import { initialState, type ProjectSummary } from '../store/state';
 import { readSavedProject, summaryOf, type PartName, type SavedParts, type SavedProject } from './saved-project';
 
 const DB_NAME = 'foley-studio-projects';
@@ -71,14 +71,20 @@ export class ProjectDb {
     const record = await requestDone(transaction.objectStore(PROJECTS).get(id));
     if (record === undefined) return null;
     const project = readSavedProject(record);
-    const [reference, result, handle] = await Promise.all([
+    const [reference, result, takes, handle] = await Promise.all([
       requestDone(transaction.objectStore(PARTS).get(partKey(id, 'reference'))),
       requestDone(transaction.objectStore(PARTS).get(partKey(id, 'result'))),
+      requestDone(transaction.objectStore(PARTS).get(partKey(id, 'takes'))),
       requestDone(transaction.objectStore(HANDLES).get(id)),
     ]);
     return {
       project,
-      parts: { reference: (reference ?? null) as SavedParts['reference'], result: (result ?? null) as SavedParts['result'] },
+      parts: {
+        reference: (reference ?? null) as SavedParts['reference'],
+        result: (result ?? null) as SavedParts['result'],
+        // Projects saved before takes existed have none.
+        takes: (takes ?? initialState.takes) as SavedParts['takes'],
+      },
       handle: (handle ?? null) as FileSystemFileHandle | null,
     };
   }

@@ -42,11 +42,14 @@ function changedForSave(state: AppState, previous: AppState): boolean {
     state.doc !== previous.doc ||
     state.reference !== previous.reference ||
     state.result !== previous.result ||
+    state.takes !== previous.takes ||
     state.video !== previous.video ||
     state.project.awaitingVideo !== previous.project.awaitingVideo ||
     state.view.pxPerSec !== previous.view.pxPerSec ||
     state.view.exportFormat !== previous.view.exportFormat ||
-    state.view.exportLoudnessLufs !== previous.view.exportLoudnessLufs
+    state.view.exportLoudnessLufs !== previous.view.exportLoudnessLufs ||
+    state.view.exportMixOriginal !== previous.view.exportMixOriginal ||
+    state.view.exportOriginalGainDb !== previous.view.exportOriginalGainDb
   );
 }
 
@@ -220,10 +223,8 @@ export class ProjectKeeper {
     }
     const savedVideo: SavedVideo = { ...base, mimeType: '', source: 'opfs' };
     try {
-      // The object URL is the session's own reference to the user's File; reading it back needs no other plumbing.
-      const blob = await (await fetch(video.objectUrl)).blob();
-      savedVideo.mimeType = blob.type;
-      await storeVideoBytes(written.id, blob);
+      savedVideo.mimeType = video.file.type;
+      await storeVideoBytes(written.id, video.file);
       written.video = video;
       return { savedVideo, handle: null };
     } catch (error) {

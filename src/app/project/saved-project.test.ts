@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialState, type AppState, type GeneratedTrack, type ReferenceSound } from '../store/state';
+import { initialState, type AppState, type GeneratedTrack, type ReferenceSound, type TakeEntry } from '../store/state';
 import { partsOf, readSavedProject, restoredState, toSavedProject, worthSaving, type SavedVideo } from './saved-project';
 
 const reference: ReferenceSound = { fileName: 'gravel.wav', sampleRate: 16000, channels: [Float32Array.from([0.1, -0.2, 0.3])] };
@@ -50,5 +50,17 @@ describe('saved project', () => {
   it('an untouched empty project is not worth saving', () => {
     expect(worthSaving(initialState, initialState.doc)).toBe(false);
     expect(worthSaving({ ...initialState, doc: { ...initialState.doc, prompt: 'x' } }, initialState.doc)).toBe(true);
+  });
+
+  it('saves a chosen take once, in the takes, and restores it as the playing track', () => {
+    const take = (id: number, rank: number): TakeEntry => ({ ...result, id, rank, noise: 'independent', scores: {}, total: 1 / rank }) as unknown as TakeEntry;
+    const takes = { ...initialState.takes, items: [take(4, 1), take(5, 2)], chosenId: 5 };
+    const state: AppState = { ...editedState(), takes, result: takes.items[1] };
+    const parts = partsOf(state);
+    expect(parts.result).toBeNull();
+    const restored = restoredState(initialState, toSavedProject(state, savedVideo, 1), structuredClone(parts));
+    expect(restored.takes.items).toHaveLength(2);
+    expect(restored.result).toBe(restored.takes.items[1]);
+    expect(restored.result?.channels[0]).toEqual(result.channels[0]);
   });
 });

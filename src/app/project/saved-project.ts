@@ -4,7 +4,7 @@
  * for it. Typed arrays stay typed arrays: IndexedDB's structured clone keeps them, no base64 round trip.
  */
 
-import type { AppState, AwaitedVideo, GeneratedTrack, ProjectDoc, ProjectSummary, ReferenceSound, WavFormat } from '../store/state';
+import type { AppState, AwaitedVideo, GeneratedTrack, ProjectDoc, ProjectSummary, ReferenceSound, TakesState, ViewState } from '../store/state';
 
 /** Bumped when a saved field changes meaning; older records are migrated in `readSavedProject`, newer ones refused. */
 export const SAVED_PROJECT_VERSION = 1;
@@ -29,26 +29,36 @@ export interface SavedProject {
   name: string;
   savedAtMs: number;
   doc: ProjectDoc;
-  settings: { pxPerSec: number; exportFormat: WavFormat; exportLoudnessLufs: number | null };
+  settings: Pick<ViewState, 'pxPerSec' | 'exportFormat' | 'exportLoudnessLufs' | 'exportMixOriginal' | 'exportOriginalGainDb'>;
   video: SavedVideo | null;
 }
 
 /** The heavy parts; each is one record, keyed by project id and part name. */
 export interface SavedParts {
   reference: ReferenceSound | null;
+  /** The track when it is not one of the takes (a plain generation); a chosen take is saved once, in `takes`. */
   result: GeneratedTrack | null;
+  takes: TakesState;
 }
 
 export type PartName = keyof SavedParts;
 
-export const PART_NAMES: readonly PartName[] = ['reference', 'result'];
+export const PART_NAMES: readonly PartName[] = ['reference', 'result', 'takes'];
 
+/** Parts by identity: unchanged objects are not written again (see ProjectKeeper). */
 export function partsOf(state: AppState): SavedParts {
-  return { reference: state.reference, result: state.result };
+  const chosenIsTake = state.result !== null && state.takes.items.some((take) => take === state.result);
+  return { reference: state.reference, result: chosenIsTake ? null : state.result, takes: state.takes };
+}
+
+/** The track that plays: the chosen take when there are takes, else the saved result. */
+function restoredResult(parts: SavedParts): GeneratedTrack | null {
+  return parts.takes.items.find((take) => take.id === parts.takes.chosenId) ?? parts.result;
 }
 
 /** Whether there is anything worth saving: an untouched empty project must not fill the recent list. */
 export function worthSaving(state: AppState, initialDoc: ProjectDoc): boolean {
+  // Takes always come with a result, so `result` covers them.
   return state.video !== null || state.project.awaitingVideo !== null || state.reference !== null || state.result !== null || state.doc !== initialDoc;
 }
 
@@ -61,14 +71,14 @@ export function projectName(state: AppState): string {
  * still awaited, what was stored before), so a save in between never forgets where the video is.
  */
 export function toSavedProject(state: AppState, video: SavedVideo | null, savedAtMs: number): SavedProject {
-  const { pxPerSec, exportFormat, exportLoudnessLufs } = state.view;
+  const { pxPerSec, exportFormat, exportLoudnessLufs, exportMixOriginal, exportOriginalGainDb } = state.view;
   return {
     version: SAVED_PROJECT_VERSION,
     id: state.project.id,
     name: projectName(state),
     savedAtMs,
     doc: state.doc,
-    settings: { pxPerSec, exportFormat, exportLoudnessLufs },
+    settings: { pxPerSec, exportFormat, exportLoudnessLufs, exportMixOriginal, exportOriginalGainDb },
     video,
   };
 }
@@ -104,7 +114,8 @@ export function restoredState(state: AppState, project: SavedProject, parts: Sav
     ...state,
     video: null,
     opening: null,
-    result: parts.result,
+    result: restoredResult(parts),
+    takes: parts.takes,
     reference: parts.reference,
     readingReference: null,
     doc: project.doc,

@@ -14,6 +14,7 @@ const video: LoadedVideo = {
   fileName: 'clip.mp4',
   sizeBytes: 1000,
   objectUrl: 'blob:clip',
+  file: new File([], 'clip.mp4'),
   info: { durationSec: 2, width: 64, height: 48, codec: 'avc1.42c01e', hasAudio: false, thumbnails: [] },
 };
 

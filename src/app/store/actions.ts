@@ -64,7 +64,8 @@ export const videoOpened = defineAction<LoadedVideo>({
   perform: (state, video) => {
     const opened = { ...state, video, opening: null, view: { ...state.view, playing: false } };
     const awaited = state.project.awaitingVideo;
-    // A restored project's own video (same length) keeps the curve and takes drawn and generated for it.
+    // A restored project's own video (same length) keeps the curve and takes drawn and generated for it; another
+    // video drops them (a take is as long as the video it was generated for).
     if (awaited && Math.abs(awaited.durationSec - video.info.durationSec) <= SAME_VIDEO_TOLERANCE_SEC) {
       return clearHistory({ ...opened, project: { ...state.project, awaitingVideo: null } });
     }
@@ -73,7 +74,8 @@ export const videoOpened = defineAction<LoadedVideo>({
       : state.notice;
     // A curve is drawn against one video's timeline; a new video starts without one, and with a new history so undo
     // cannot bring the old video's curve back onto it.
-    return clearHistory({ ...opened, result: null, notice, doc: { ...state.doc, curve: null }, project: { ...state.project, awaitingVideo: null } });
+    const takes = { ...state.takes, items: [], chosenId: null, compareId: null, listening: 'a' as const };
+    return clearHistory({ ...opened, result: null, takes, notice, doc: { ...state.doc, curve: null }, project: { ...state.project, awaitingVideo: null } });
   },
 });
 
