@@ -1,5 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { MAX_ORIGINAL_GAIN_DB, MIN_ORIGINAL_GAIN_DB, originalGainProblem } from '../../media/mux/mix-original';
+import { Mp4Exporter } from '../export-mp4';
 import { setExportFormat, setExportLoudness } from '../store/actions';
+import { setExportMixOriginal, setExportOriginalGainDb } from '../store/export-actions';
+import type { Mp4ExportJob } from '../store/state';
 import { lufsProblem } from '../store/curve';
 import type { WavFormat } from '../store/state';
 import { useAppState, useSession } from '../use-session';
@@ -23,7 +27,7 @@ function isWavFormat(value: string): value is WavFormat {
   return FORMATS.some((format) => format.value === value);
 }
 
-/** WAV download of the generated track, optionally loudness-normalised. */
+/** WAV download of the generated track, optionally loudness-normalised, and the video with it as an MP4. */
 export function ExportPanel() {
   const session = useSession();
   const format = useAppState((state) => state.view.exportFormat);
@@ -62,7 +66,80 @@ export function ExportPanel() {
           Download WAV
         </button>
       </div>
+      <Mp4ExportSection />
     </section>
+  );
+}
+
+const STAGE_LABELS: Record<Mp4ExportJob['stage'], string> = {
+  'original-audio': 'Reading the video\'s own sound',
+  'encode-audio': 'Encoding the sound',
+  'copy-video': 'Copying the video',
+  finish: 'Finishing the file',
+};
+
+/** "Export MP4": the video copied unchanged with the chosen take as its sound, optionally over its own audio. */
+function Mp4ExportSection() {
+  const session = useSession();
+  const exporter = useMemo(() => new Mp4Exporter(session.manager), [session]);
+  useEffect(() => () => exporter.dispose(), [exporter]);
+  const hasResult = useAppState((state) => state.result !== null);
+  const videoHasAudio = useAppState((state) => state.video?.info.hasAudio ?? false);
+  const mix = useAppState((state) => state.view.exportMixOriginal);
+  const gainDb = useAppState((state) => state.view.exportOriginalGainDb);
+  const job = useAppState((state) => state.mp4Export);
+  const [gainText, setGainText] = useState(String(gainDb));
+  const gainProblem = mix ? originalGainProblem(Number.parseFloat(gainText)) : null;
+  const dispatch = session.manager.dispatch.bind(session.manager);
+  return (
+    <div className="mp4-export">
+      <div className="field-row">
+        <label className="field checkbox" title={videoHasAudio ? undefined : 'This video has no audio track of its own'}>
+          <input type="checkbox" data-testid="export-mix-original" checked={mix && videoHasAudio} disabled={!videoHasAudio} onChange={(event) => dispatch(setExportMixOriginal, event.currentTarget.checked)} />
+          <span>Mix in the video's own sound</span>
+        </label>
+        {mix && videoHasAudio && (
+          <label className="field">
+            <span>Level (dB)</span>
+            <input
+              data-testid="export-original-db"
+              type="number"
+              min={MIN_ORIGINAL_GAIN_DB}
+              max={MAX_ORIGINAL_GAIN_DB}
+              step={1}
+              value={gainText}
+              onChange={(event) => {
+                const text = event.currentTarget.value;
+                setGainText(text);
+                if (originalGainProblem(Number.parseFloat(text)) === null) dispatch(setExportOriginalGainDb, Number.parseFloat(text));
+              }}
+            />
+          </label>
+        )}
+      </div>
+      {gainProblem && <p className="hint hint-error">{gainProblem}</p>}
+      {job ? (
+        <div className="job" data-testid="export-job" data-stage={job.stage}>
+          <progress data-testid="export-progress" max={1} value={job.fraction} />
+          <p className="job-label">
+            {STAGE_LABELS[job.stage]} · {Math.round(job.fraction * 100)} %
+          </p>
+          <button type="button" data-testid="export-cancel" disabled={job.cancelling} onClick={() => exporter.cancel()}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <button
+          type="button"
+          data-testid="export-mp4"
+          disabled={!hasResult || gainProblem !== null}
+          title="The video copied unchanged, with the generated sound (AAC where the browser encodes it, otherwise Opus)"
+          onClick={() => exporter.start()}
+        >
+          Export MP4
+        </button>
+      )}
+    </div>
   );
 }
 
