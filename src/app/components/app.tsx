@@ -6,6 +6,7 @@ import { DropZone, EmptyStage, OpenVideoButton } from './drop-zone';
 import { CurvePanel } from './curve-panel';
 import { ExportPanel } from './export-panel';
 import { GeneratePanel } from './generate-panel';
+import { TakesPanel } from './takes-panel';
 import { MetersPanel } from './meters-panel';
 import { NoticeBar } from './notice-bar';
 import { Timeline } from './timeline';
@@ -52,6 +53,7 @@ export function App() {
           </div>
           <aside className="side">
             <GeneratePanel />
+            {hasVideo && <TakesPanel />}
             {hasVideo && <CurvePanel />}
             <MetersPanel />
             {hasVideo && <ExportPanel />}

@@ -2,6 +2,7 @@ import { FilePickerButton } from './file-picker-button';
 import { describeEta, describeProgress } from '../progress-text';
 import { ACCEPTED_AUDIO_TYPES, referenceDuration } from '../reference-audio';
 import { setPrompt, setSeed, setSteps } from '../store/actions';
+import { MAX_TAKE_COUNT, setTakeCount } from '../store/take-actions';
 import { removeReference, setPromptAnchoring } from '../store/reference-actions';
 import { useAppState, useSession } from '../use-session';
 
@@ -23,6 +24,7 @@ export function GeneratePanel() {
   const job = useAppState((state) => state.job);
   const unknownWords = useAppState((state) => state.result?.unknownWords ?? NO_WORDS);
   const readingReference = useAppState((state) => state.readingReference !== null);
+  const takeCount = useAppState((state) => state.takes.count);
   const maxSteps = engine.pack?.maxSteps;
   // The engine would refuse it too; saying so here keeps the user from a failed job.
   const tooManySteps = maxSteps !== undefined && doc.steps !== null && doc.steps > maxSteps;
@@ -73,6 +75,19 @@ export function GeneratePanel() {
           This pack samples correctly with at most {maxSteps} steps.
         </p>
       )}
+      <label className="field takes-field">
+        <span>Takes</span>
+        <input
+          data-testid="take-count"
+          type="number"
+          min={1}
+          max={MAX_TAKE_COUNT}
+          step={1}
+          value={takeCount}
+          title="More than 1: several takes ranked by a search (AV sync, loudness, reference); each take costs about 3 generations"
+          onChange={(event) => dispatch(setTakeCount, parseOptionalInt(event.currentTarget.value) ?? 1)}
+        />
+      </label>
       {job ? <JobProgress /> : (
         <button type="button" className="primary generate" data-testid="generate" disabled={!canGenerate} onClick={() => session.generate()}>
           Generate sound
@@ -140,6 +155,7 @@ function JobProgress() {
         <div className="progress-fill" style={{ width: `${text.fraction * 100}%` }} />
       </div>
       <p className="job-label" data-testid="progress-label">
+        {job.candidate && `Take search ${job.candidate.index + 1}/${job.candidate.count}: `}
         {text.label}
         {eta && <span className="eta"> · {eta}</span>}
       </p>
