@@ -84,7 +84,7 @@ def evaluate_clip(clip: Clip, chance: Clip | None, *, pack: Path, protocols: lis
     outputs: dict[str, Path] = {}
     for name in protocols:
         extra = PROTOCOLS[name](clip, curve_file)
-        why = 'the clip has no such prompt' if extra is None else too_short_prompt(extra, pack)
+        why = 'the clip has no usable recording for it (none, or silent)' if extra is None else too_short_prompt(extra, pack)
         if why:
             result['skipped'].append(f'{name}: {why}')
             continue
