@@ -39,8 +39,8 @@ PROMPTS = (
     '\u212aick the ball',  # KELVIN SIGN lowercases to an ASCII k on both sides
     'fooTSTEPS\tON\nGRAVEL',
     'metal metal glass impact splash wood door creak fire water wind rain',  # more tags than maxTokens
-    'click whoosh engine crash shatter',
-    'constructor toString prototype hasOwnProperty',  # names JavaScript objects carry are no synonyms  # tags only the test pack has; synonym tags it lacks are dropped
+    'click whoosh engine crash shatter',  # tags only the test pack has; synonym tags it lacks are dropped
+    'constructor toString prototype hasOwnProperty',  # names JavaScript objects carry are no synonyms
     ' '.join(['gravel footsteps under a heavy rain storm with distant thunder and a creaking wooden door'] * 4),
 )
 
