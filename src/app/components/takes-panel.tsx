@@ -39,7 +39,7 @@ export function TakesPanel() {
         {takes.items.map((take) => {
           const chosen = take.id === takes.chosenId;
           return (
-            <li key={take.id} className={`take${chosen ? ' take-chosen' : ''}`} data-testid="take" data-take-id={take.id} data-chosen={chosen} data-sounding={take.id === sounding}>
+            <li key={take.id} className={`take${chosen ? ' take-chosen' : ''}`} data-testid="take" data-take-id={take.id} data-seed={take.seed} data-total={take.total} data-chosen={chosen} data-sounding={take.id === sounding}>
               <span className="take-name">
                 {chosen ? 'A' : take.id === takes.compareId ? 'B' : ''} Take {take.rank}
               </span>

@@ -46,6 +46,8 @@ export interface GenerationJob {
   /** The estimate leaves out a phase not measured yet: the real time is longer. */
   etaLowerBound: boolean;
   cancelling: boolean;
+  /** In a take search: the generation running, of `count` (src/engine/sampling/takes.ts). */
+  candidate?: { index: number; count: number };
 }
 
 /** An MP4 being written (src/app/export-mp4.ts): the video copied, the chosen take as its sound. */
@@ -54,8 +56,6 @@ export interface Mp4ExportJob {
   fraction: number;
   stage: 'original-audio' | 'encode-audio' | 'copy-video' | 'finish';
   cancelling: boolean;
-  /** In a take search: the generation running, of `count` (src/engine/sampling/takes.ts). */
-  candidate?: { index: number; count: number };
 }
 
 export interface GeneratedTrack extends GenerateResult {
