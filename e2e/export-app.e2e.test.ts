@@ -1,0 +1,150 @@
+/**
+ * Export MP4 in the real app (WASM backend, the random-weight test pack): generate, export with the video's own
+ * sound mixed in, download, check the file with ffprobe/ffmpeg (video packets byte-identical to the dropped file, both
+ * streams as long as each other within one audio frame), and play it in Chromium with its audio track decoding.
+ * Also: Export while a generation runs is refused with a notice, and Cancel stops an export with no download.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from './cli-runner';
+import { makeVideo } from './fixtures';
+import { dropFiles, fileFromDisk, generateAndWait, launchBrowser, startServer, waitForEngine, waitForOpenOutcome, type AppServer, type DropFile } from './harness';
+
+const DURATION_SEC = 1.5;
+/** Opus frames are 20 ms (Chromium's default); Debian's Chromium encodes no AAC. */
+const OPUS_FRAME_SEC = 0.02;
+let server: AppServer;
+let workDir: string;
+let clipPath: string;
+let clip: DropFile;
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'foley-export-app-'));
+  clipPath = await makeVideo({ path: join(workDir, 'box.mp4'), durationSec: DURATION_SEC, width: 128, height: 96, fps: 24, codec: 'h264', container: 'mp4', motion: 'moving-box', audio: true });
+  clip = await fileFromDisk(clipPath);
+  server = await startServer();
+});
+
+afterAll(async () => {
+  await server?.close();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+async function openClip(page: Page): Promise<void> {
+  await page.goto(`${server.url}?backend=wasm&pack=foley-test`);
+  await waitForEngine(page);
+  await dropFiles(page, [clip]);
+  expect((await waitForOpenOutcome(page)).opened).toBe(true);
+}
+
+async function ffprobeStreams(file: string): Promise<{ codec_type: string; codec_name: string; start_time: string; duration: string }[]> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,start_time,duration', '-of', 'json', file]);
+  return JSON.parse(stdout).streams;
+}
+
+async function videoMd5(file: string): Promise<string> {
+  return (await run('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:v', '-c', 'copy', '-f', 'md5', '-'])).stdout.trim();
+}
+
+/** Records every stage the export job shows, however briefly. */
+async function recordExportStages(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen = new Set<string>();
+    (window as unknown as { exportStages: Set<string> }).exportStages = seen;
+    new MutationObserver(() => {
+      const stage = document.querySelector('[data-testid="export-job"]')?.getAttribute('data-stage');
+      if (stage) seen.add(stage);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+}
+
+/** Plays the file in a <video> on the page; resolves with what Chromium saw. */
+async function playInChromium(page: Page, bytes: Uint8Array): Promise<{ ended: boolean; width: number; audioBytes: number; currentTime: number }> {
+  return page.evaluate(async (base64) => {
+    const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const video = document.createElement('video');
+    video.muted = true;
+    video.src = URL.createObjectURL(new Blob([data], { type: 'video/mp4' }));
+    document.body.append(video);
+    const ended = new Promise<boolean>((resolve) => {
+      video.onended = () => resolve(true);
+      video.onerror = () => resolve(false);
+      setTimeout(() => resolve(false), 20_000);
+    });
+    await video.play();
+    const result = await ended;
+    const decoded = video as HTMLVideoElement & { webkitAudioDecodedByteCount: number };
+    const seen = { ended: result, width: video.videoWidth, audioBytes: decoded.webkitAudioDecodedByteCount, currentTime: video.currentTime };
+    video.remove();
+    return seen;
+  }, Buffer.from(bytes).toString('base64'));
+}
+
+describe('Export MP4 on WASM', () => {
+  it('refuses while generating, exports the take over the original sound, and Chromium plays the file', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page } = browser;
+      await openClip(page);
+      await generateAndWait(page, 2);
+
+      // While a generation runs the export is refused with a notice, and the take already made stays.
+      await page.getByTestId('steps').fill('20');
+      await page.getByTestId('generate').click();
+      await page.getByTestId('export-mp4').click();
+      await expect(page.locator('[data-testid="notice"][data-kind="error"]').textContent()).resolves.toMatch(/cannot be exported while a generation is running.*Wait for it to finish or cancel it/);
+      await page.getByTestId('cancel').click();
+      await page.getByTestId('job').waitFor({ state: 'detached' });
+
+      await page.getByTestId('export-mix-original').check();
+      await page.getByTestId('export-original-db').fill('-6');
+      await recordExportStages(page);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-mp4').click()]);
+      expect(download.suggestedFilename()).toBe('box-foley-seed1.mp4');
+      const file = join(workDir, 'exported.mp4');
+      await download.saveAs(file);
+      await expect(page.locator('[data-testid="notice"]').textContent()).resolves.toContain('Exported box-foley-seed1.mp4.');
+      expect(await page.evaluate(() => [...(window as unknown as { exportStages: Set<string> }).exportStages])).toEqual(expect.arrayContaining(['copy-video']));
+
+      const streams = await ffprobeStreams(file);
+      expect(streams.map((s) => [s.codec_type, s.codec_name])).toEqual([['video', 'h264'], ['audio', 'opus']]);
+      expect(await videoMd5(file)).toBe(await videoMd5(clipPath));
+      const [videoEnd, audioEnd] = streams.map((s) => Number(s.start_time) + Number(s.duration));
+      expect(Math.abs(audioEnd! - videoEnd!)).toBeLessThanOrEqual(OPUS_FRAME_SEC);
+
+      const played = await playInChromium(page, new Uint8Array(await readFile(file)));
+      expect(played).toMatchObject({ ended: true, width: 128 });
+      expect(played.audioBytes).toBeGreaterThan(0);
+      expect(played.currentTime).toBeGreaterThan(DURATION_SEC - 0.1);
+      expect(browser.errors.filter((line) => !line.includes('onnxruntime'))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('cancels an export: no download, a notice, and Export MP4 is offered again', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page } = browser;
+      await openClip(page);
+      await generateAndWait(page, 2);
+      let downloads = 0;
+      page.on('download', () => downloads++);
+      // Both clicks in one task and the next frame: the worker has not even loaded its module by then.
+      await page.evaluate(async () => {
+        document.querySelector<HTMLButtonElement>('[data-testid="export-mp4"]')!.click();
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        document.querySelector<HTMLButtonElement>('[data-testid="export-cancel"]')!.click();
+      });
+      await expect(page.locator('[data-testid="notice"]').textContent()).resolves.toContain('MP4 export cancelled.');
+      await page.getByTestId('export-mp4').waitFor();
+      await page.waitForTimeout(1000);
+      expect(downloads).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+});
