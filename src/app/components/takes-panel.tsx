@@ -1,4 +1,5 @@
 import type { TakeEntry } from '../store/state';
+import { RegionTakeLabel } from './region-take-label';
 import { auditionTake, chooseTake, deleteTake, toggleAB } from '../store/take-actions';
 import { useAppState, useSession } from '../use-session';
 
@@ -6,6 +7,7 @@ const percent = (value: number | null): string => (value === null ? '–' : `${M
 
 /** The score parts shown on a take row, with what each one measures (src/metrics/take-score.ts). */
 function scoreTitle(take: TakeEntry): string {
+  if (!take.scores) return take.region ? 'A region regenerate is not scored' : 'A single generation is not scored';
   const { avSync, loudness, prompt, loudnessErrorLu, melFD } = take.scores;
   return [
     `AV sync ${percent(avSync)} (audio onsets on the video's motion peaks)`,
@@ -42,6 +44,7 @@ export function TakesPanel() {
             <li key={take.id} className={`take${chosen ? ' take-chosen' : ''}`} data-testid="take" data-take-id={take.id} data-seed={take.seed} data-total={take.total} data-chosen={chosen} data-sounding={take.id === sounding}>
               <span className="take-name">
                 {chosen ? 'A' : take.id === takes.compareId ? 'B' : ''} Take {take.rank}
+                {take.region && <RegionTakeLabel region={take.region} />}
               </span>
               <span className="take-score" data-testid="take-score" title={scoreTitle(take)}>
                 {percent(take.total)}

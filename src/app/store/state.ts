@@ -71,15 +71,27 @@ export interface ReferenceSound {
   channels: Float32Array[];
 }
 
-/** One take of a search (src/engine/sampling/takes.ts): a track plus how it was made and scored. Plain data. */
+/** A span of the video's timeline in seconds, startSec < endSec. */
+export interface TimeRange {
+  startSec: number;
+  endSec: number;
+}
+
+/**
+ * One take: a search's (src/engine/sampling/takes.ts), scored; or a region regenerate (region-actions.ts) and the
+ * whole take it was made from, which have no scores (a plain generation is not ranked). Plain data.
+ */
 export interface TakeEntry extends GeneratedTrack {
   /** Unique in the session; stays when other takes are deleted. */
   id: number;
-  /** The take's place in its search, 1 = best. */
+  /** The take's place in its search, 1 = best; a region take counts on from the takes before it. */
   rank: number;
   noise: RankedTake['noise'];
-  scores: RankedTake['scores'];
-  total: number;
+  /** null: not scored (a plain generation or a region regenerate). */
+  scores: RankedTake['scores'] | null;
+  total: number | null;
+  /** A region regenerate: the range replaced in take `fromId`; the take is `fromId`'s audio outside it. */
+  region?: TimeRange & { fromId: number };
 }
 
 /** Takes of the last search; `result` is the chosen one, so export and meters use it. */
@@ -110,6 +122,11 @@ export interface ProjectDoc {
   curve: TargetCurve | null;
   /** Match the reference sound's tone and level (GenerateOptions.promptAnchoring). */
   promptAnchoring: boolean;
+  /**
+   * The timeline range "Regenerate selection" replaces (region-actions.ts); null or absent (projects saved before
+   * selections existed): none. In `doc` so the project saver keeps it and undo restores it.
+   */
+  selection?: TimeRange | null;
 }
 
 export interface ViewState {
@@ -188,7 +205,7 @@ export const initialState: AppState = {
   notice: null,
   reference: null,
   readingReference: null,
-  doc: { prompt: '', seed: 1, steps: null, curve: null, promptAnchoring: true },
+  doc: { prompt: '', seed: 1, steps: null, curve: null, promptAnchoring: true, selection: null },
   view: { pxPerSec: 80, playing: false, audioRunning: false, exportFormat: 'pcm16', exportLoudnessLufs: null, exportMixOriginal: false, exportOriginalGainDb: -12 },
   project: { id: '', recent: [], awaitingVideo: null, saveProblem: null },
   takes: { count: 1, items: [], chosenId: null, compareId: null, listening: 'a' },
