@@ -116,14 +116,22 @@ def mean(values: list) -> float | None:
     return float(np.mean(finite)) if finite else None
 
 
+def mean_row(per_clip: list[dict]) -> dict:
+    keys = sorted({k for s in per_clip for k in s})
+    row = {k: mean([s.get(k) for s in per_clip]) for k in keys}
+    return {**{k: None if v is None else round(v, 4) for k, v in row.items()}, 'clips': len(per_clip)}
+
+
 def summarise(results: list[dict], protocols: list[str]) -> dict:
-    """Means over clips of every figure the CLI gave, per protocol and baseline, with the number of clips."""
+    """Means over clips of every figure the CLI gave, per protocol and baseline, with the number of clips.
+
+    A protocol that skipped clips also gets `video, same clips as <protocol>`, so the two compare on the same clips.
+    """
     rows = {}
     for name in [*protocols, 'chance', 'loop-ref', 'motion-energy']:
-        per_clip = [r['scores'][name] for r in results if name in r['scores']]
-        keys = sorted({k for s in per_clip for k in s})
-        row = {k: mean([s.get(k) for s in per_clip]) for k in keys}
-        rows[name] = {**{k: None if v is None else round(v, 4) for k, v in row.items()}, 'clips': len(per_clip)}
+        rows[name] = mean_row([r['scores'][name] for r in results if name in r['scores']])
+        if name in protocols and name != 'video' and 'video' in protocols and rows[name]['clips'] < len(results):
+            rows[f'video, same clips as {name}'] = mean_row([r['scores']['video'] for r in results if name in r['scores']])
     return rows
 
 
