@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds public/models/foley-tiny end to end: corpus → synthetic paired data → training → ONNX export → checks.
 # Needs the training environment (pip install -r training/requirements.txt), ffmpeg, apt-get download access for
-# the Debian sound packages, and the GitHub sound packs (see /work/shared/data/sfx-sources.md).
+# the Debian sound packages, and the GitHub sound packs on disk (foley/corpus.py --github-sfx names them and their licences).
 # Everything is seeded; intermediate files live in training/work/ (git-ignored). Budget on 2 unloaded CPU cores: data
 # ~7 min, stage 1 ≤ 65 min, stage 2 ≤ 75 min, export + checks ~10 min (≈ 2.7 h; more than one sitting — every stage
 # checkpoints and resumes with the same command).

@@ -26,8 +26,9 @@ function burstsAndTone(): Float32Array {
 }
 
 /**
- * Mean |log10(|X| + 1e-5) − log10(|Y| + 1e-5)| averaged over STFT sizes 512/1024/2048 with hop n/4: decoder-baseline.md's
- * measure (this form reproduces its random-phase row, 0.568 vs 0.569, on the same 30 clips).
+ * Mean |log10(|X| + 1e-5) − log10(|Y| + 1e-5)| averaged over STFT sizes 512/1024/2048 with hop n/4: the
+ * multi-resolution log-STFT distance of the decoder baseline study (it reproduced that study's random-phase row, 0.568
+ * vs 0.569, on the same 30 clips).
  */
 function logStftL1(reference: Float32Array, estimate: Float32Array): number {
   let total = 0;
@@ -102,7 +103,7 @@ describe('Griffin-Lim decoder quality (pack settings: nFft 2048, hop 512, 64 mel
       `log-STFT L1: random phase ${l1Random.toFixed(3)}, 32 iterations ${l1.toFixed(3)}; onset F1 ±20 ms ${onsetF1(BURST_TIMES_SEC, onsets).toFixed(2)}` +
         ` (random phase ${onsetF1(BURST_TIMES_SEC, onsetsRandom).toFixed(2)}); mean onset error ${errorMs(onsets).toFixed(1)} ms (random phase ${errorMs(onsetsRandom).toFixed(1)} ms)`,
     );
-    // decoder-baseline.md, 64 bands: 0.569 random phase, 0.345 after 32 iterations. Measured here: 0.445 → 0.326.
+    // The decoder baseline study, 64 bands: 0.569 random phase, 0.345 after 32 iterations. Measured here: 0.445 → 0.326.
     expect(l1).toBeLessThan(0.36);
     expect(l1).toBeLessThan(0.8 * l1Random);
     // A 2048-sample centred frame already holds a burst 23 ms (half a window) before it starts, so the decoded

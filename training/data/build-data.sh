@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuild the foley-tiny training data from scratch (never committed; everything lands in training/work/).
 #   training/data/build-data.sh [TRAIN_SAMPLES] [EVAL_SAMPLES]
-# 1. licensed corpus (apt-get download + dpkg -x of small Debian packages, GitHub packs in /work/shared/data)
+# 1. licensed corpus (apt-get download + dpkg -x of small Debian packages, GitHub packs on disk: foley/corpus.py --github-sfx)
 # 2. synthetic paired video/audio shards for the train split and the held-back eval split
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,7 +2,7 @@
 
     python -m foley.corpus --out work/corpus          # run from training/
 
-Sources (see /work/shared/data/sfx-sources.md for the survey):
+Sources (each with its licence and credit in the ATTRIBUTION.md this script writes):
 - GitHub sound packs already on disk (`--github-sfx`): CDDA-Soundpacks `sound/CC-Sounds` (per-directory credits.md
   rows) and AntumMT/mod-sounds `sounds/*.ogg` (per-pattern rows of sources.md).
 - Small Debian packages fetched with `apt-get download` and unpacked with `dpkg -x` (no installs): ufoai-sound

@@ -1,5 +1,5 @@
 /**
- * Synthesis of the EBU Tech 3341 / Tech 3342 test signals, as restated in shared/specs/ebu-loudness-cases.md.
+ * Synthesis of the EBU Tech 3341 / Tech 3342 test signals, the signals of their compliance cases.
  * Levels are per-channel peak dBFS of a 1 kHz sine unless said otherwise; −Infinity is digital silence.
  */
 
