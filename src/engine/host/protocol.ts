@@ -86,6 +86,13 @@ export interface PackInfo {
   vocabulary: string[];
   /** Most sampler steps the pack samples correctly with (manifest sampler.maxSteps); the engine refuses more. */
   maxSteps: number;
+  /** One latent frame (latent hop ÷ sample rate), seconds: the shortest region the engine regenerates. */
+  latentFrameSec: number;
+  /**
+   * The DiT takes known frames (manifest conditioning.known): a regenerated region hears the audio around it. Without
+   * them the region is generated on its own and crossfaded in (src/engine/sampling/region.ts).
+   */
+  knownFrames: boolean;
   /** Space used by the browser's pack store, measured after this load evicted stale versions; absent without Cache Storage. */
   storage?: PackStorage;
 }

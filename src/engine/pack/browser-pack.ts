@@ -45,6 +45,8 @@ export function packInfo(pack: BrowserPack): PackInfo {
     curveRate: m.loudness.curveRate,
     vocabulary: m.conditioning.text.vocabulary.slice(2),
     maxSteps: m.sampler.maxSteps,
+    latentFrameSec: m.latent.hop / m.sampleRate,
+    knownFrames: m.conditioning.known !== undefined,
     ...(pack.storage ? { storage: pack.storage } : {}),
   };
 }
