@@ -6,7 +6,15 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { ROOT_DIR } from './harness';
 
-const eslint = new ESLint({ cwd: ROOT_DIR });
+/**
+ * The probes are files that do not exist, which the typed rules' project service cannot place in the TypeScript
+ * program; the layer rules need no types, so they run without it. The typed rule is probed on a real file below.
+ */
+const eslint = new ESLint({
+  cwd: ROOT_DIR,
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false } }, rules: { '@typescript-eslint/no-floating-promises': 'off' } },
+});
+const typedEslint = new ESLint({ cwd: ROOT_DIR });
 
 /** The no-restricted-imports messages for `source` as if it were the file at `filePath`. */
 async function restrictions(filePath: string, source: string): Promise<string[]> {
@@ -48,5 +56,15 @@ describe('layer rules', () => {
     ['bench/probe.ts', use('../e2e/harness')],
   ])('allows %s: %s', async (filePath, source) => {
     expect(await restrictions(filePath, source)).toEqual([]);
+  });
+});
+
+describe('typed rules', () => {
+  it('refuses a floating promise in product code (the text stands in for a real file of the program)', async () => {
+    const source = 'async function save(): Promise<void> {}\nexport function onClick(): void {\n  save();\n}\n';
+    const [result] = await typedEslint.lintText(source, { filePath: 'src/dsp/prng.ts' });
+    expect(result.messages.map((m) => m.ruleId)).toEqual(['@typescript-eslint/no-floating-promises']);
+    const [handled] = await typedEslint.lintText(source.replace('  save();', '  void save();'), { filePath: 'src/dsp/prng.ts' });
+    expect(handled.messages).toEqual([]);
   });
 });
