@@ -14,6 +14,15 @@ export const MAX_TAKE_COUNT = 16;
 /** Session-wide take ids, so an id never names two takes even across searches. */
 let nextTakeId = 1;
 
+/**
+ * A fresh take id; region takes (region-actions.ts) draw from the same counter. `kept`: takes already in the store,
+ * restored from a saved project while the counter started again at 1 with the page.
+ */
+export function newTakeId(kept: readonly TakeEntry[] = []): number {
+  for (const take of kept) nextTakeId = Math.max(nextTakeId, take.id + 1);
+  return nextTakeId++;
+}
+
 function withTakes(state: AppState, patch: Partial<TakesState>): AppState {
   return { ...state, takes: { ...state.takes, ...patch } };
 }
@@ -46,7 +55,7 @@ export const takesGenerated = defineAction<{ takes: RankedTake[]; durationSec: n
   name: 'takesGenerated',
   label: 'Takes generated',
   perform: (state, { takes, durationSec }) => {
-    const items: TakeEntry[] = takes.map((take, k) => ({ ...take.result, seed: take.seed, durationSec, id: nextTakeId++, rank: k + 1, noise: take.noise, scores: take.scores, total: take.total }));
+    const items: TakeEntry[] = takes.map((take, k) => ({ ...take.result, seed: take.seed, durationSec, id: newTakeId(), rank: k + 1, noise: take.noise, scores: take.scores, total: take.total }));
     const chosen = items[0] ?? null;
     return skip({ ...withTakes(state, { items, chosenId: chosen?.id ?? null, compareId: null, listening: 'a' }), job: null, result: chosen });
   },
