@@ -75,7 +75,7 @@ export const videoOpened = defineAction<LoadedVideo>({
     // A curve is drawn against one video's timeline; a new video starts without one, and with a new history so undo
     // cannot bring the old video's curve back onto it.
     const takes = { ...state.takes, items: [], chosenId: null, compareId: null, listening: 'a' as const };
-    return clearHistory({ ...opened, result: null, takes, notice, doc: { ...state.doc, curve: null }, project: { ...state.project, awaitingVideo: null } });
+    return clearHistory({ ...opened, result: null, takes, notice, doc: { ...state.doc, curve: null, selection: null }, project: { ...state.project, awaitingVideo: null } });
   },
 });
 

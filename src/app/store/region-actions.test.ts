@@ -3,7 +3,7 @@ import type { GenerateResult, PackInfo } from '../../engine/host/protocol';
 import { restoredState, toSavedProject, partsOf } from '../project/saved-project';
 import type { KeyStroke } from './action';
 import { ActionManager } from './action-manager';
-import { generateStarted, rejectInput } from './actions';
+import { generateStarted, rejectInput, videoOpened } from './actions';
 import {
   clampedRange,
   clearSelection,
@@ -106,6 +106,13 @@ describe('selection actions', () => {
     expect(clearSelection.keyTest!(escape, quiet)).toBe(true);
     expect(clearSelection.keyTest!({ ...escape, inTextField: true }, quiet)).toBe(false);
     expect(selectionOf(clearSelection.perform(quiet).state)).toBeNull();
+  });
+
+  it('another video starts without the selection (it was drawn on the old timeline)', () => {
+    const manager = ready();
+    manager.dispatch(setSelection, { startSec: 0.5, endSec: 1 });
+    manager.dispatch(videoOpened, { ...video, fileName: 'other.mp4', info: { ...video.info, durationSec: 1 } });
+    expect(selectionOf(manager.state)).toBeNull();
   });
 
   it('the selection is saved with the project and comes back on restore', () => {
