@@ -15,6 +15,7 @@ import type { Action } from './store/action';
 import { ActionManager } from './store/action-manager';
 import * as actions from './store/actions';
 import { referenceFailed, referenceLoaded, referenceReadStarted } from './store/reference-actions';
+import { regionProblem, regionSeed, regionTakeGenerated, selectionOf } from './store/region-actions';
 import type { BackendRequest } from './store/state';
 import { soundingTrack, takeSearchProgress, takesCleared, takesGenerated } from './store/take-actions';
 
@@ -172,6 +173,25 @@ export class Session {
     );
     dispatch(actions.generateStarted, request.id);
     request.promise.then((ranked) => dispatch(takesGenerated, { takes: ranked, durationSec }), (error: unknown) => this.generationFailed(error));
+  }
+
+  /**
+   * Regenerates the selected range of the chosen take; the rest of it goes to the engine as known audio (a copy:
+   * EngineClient posts without a transfer list, so the take stays whole in the store). The result is a new take.
+   */
+  regenerateSelection(): void {
+    const { dispatch, state } = this.bound();
+    const problem = regionProblem(state);
+    if (problem) return dispatch(actions.rejectInput, problem);
+    if (!this.client || state.engine.status !== 'ready') return dispatch(actions.rejectInput, 'The engine is not ready yet.');
+    const base = state.result!;
+    const region = selectionOf(state)!;
+    const seed = regionSeed(state);
+    const knownFrames = state.engine.pack?.knownFrames ?? false;
+    const options: GenerateOptions = { ...generateOptionsFor(state.doc, state.reference), seed, region: { ...region, take: { sampleRate: base.sampleRate, channels: base.channels } } };
+    const request = this.client.generate(options, (progress, etaSec, etaLowerBound) => dispatch(actions.generateProgress, { progress, etaSec, etaLowerBound }));
+    dispatch(actions.generateStarted, request.id);
+    request.promise.then((result) => dispatch(regionTakeGenerated, { result, base, region, seed, knownFrames }), (error: unknown) => this.generationFailed(error));
   }
 
   private generationFailed(error: unknown): void {
