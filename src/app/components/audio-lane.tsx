@@ -2,18 +2,21 @@ import { useEffect, useRef } from 'react';
 import WaveSurfer from 'wavesurfer.js';
 import { computePeaks, peakBucketCount } from '../peaks';
 import { useAppState, useSession } from '../use-session';
+import { RegionSelection } from './region-selection';
 
 const WAVE_COLOR = '#6ee7b7';
 const PLAYED_COLOR = '#3c9c7c';
 
 /**
- * The generated track's waveform. wavesurfer is driven by the <video> element itself, so its progress and clicks
- * are on the video clock; the sound plays through PlaybackSync.
+ * The generated track's waveform. wavesurfer is driven by the <video> element itself, so its progress is on the video
+ * clock; the sound plays through PlaybackSync. Presses go to the selection overlay on top (a click seeks, a drag
+ * selects a range to regenerate).
  */
 export function AudioLane() {
   const session = useSession();
   const result = useAppState((state) => state.result);
   const audioRunning = useAppState((state) => state.view.audioRunning);
+  const videoSec = useAppState((state) => state.video?.info.durationSec ?? 0);
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const video = session.playback.videoElement;
@@ -46,6 +49,7 @@ export function AudioLane() {
     >
       <span className="lane-label">Generated audio{result ? ` · seed ${result.seed} · ${result.channels.length === 2 ? 'stereo' : 'mono'} ${result.sampleRate / 1000} kHz` : ''}</span>
       {result ? <div ref={container} className="waveform" data-testid="waveform" /> : <div className="lane-empty">Generate to hear and see the sound here.</div>}
+      <RegionSelection durationSec={videoSec} />
     </div>
   );
 }

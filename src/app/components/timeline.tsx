@@ -2,6 +2,7 @@ import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
 import { fitZoom } from '../store/actions';
 import { useAppState, useSession } from '../use-session';
 import { LoudnessLanes } from './loudness-lanes';
+import { RegionBar } from './region-bar';
 import { SpectrogramLane } from './spectrogram-lane';
 import { ThumbnailStrip } from './thumbnail-strip';
 import { TimeRuler } from './time-ruler';
@@ -37,6 +38,7 @@ export function Timeline({ audioLane }: { audioLane: ReactNode }) {
   };
   return (
     <section className="timeline" aria-label="Timeline" data-testid="timeline">
+      <RegionBar />
       <div className="timeline-scroll" ref={scroller}>
         <div className="timeline-content" ref={content} style={{ width: `${widthPx}px` }}>
           <div className="lane lane-ruler" onClick={seekTo}>
