@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WavError, decodeWav, encodeWav, type WavFormat } from './wav';
+import { WavError, decodeWav, encodeWav, encodeWavFrames, encodeWavHeader, type WavFormat } from './wav';
 
 const dir = mkdtempSync(join(tmpdir(), 'wav-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -169,4 +169,17 @@ describe('decodeWav', () => {
     expect(() => decodeWav(mp3ish)).toThrow(/format tag 0x55/);
     for (const bad of [new Uint8Array(0), wav.subarray(0, 30)]) expect(() => decodeWav(bad)).toThrow(WavError);
   });
+});
+
+describe('encodeWavHeader + encodeWavFrames (a WAV written a block at a time)', () => {
+  for (const [format, channelCount, frames] of [['pcm16', 2, 1000], ['pcm24', 1, 1001], ['float32', 3, 777]] as const) {
+    it(`give the bytes of encodeWav: ${format}, ${channelCount} ch, ${frames} frames`, () => {
+      const channels = Array.from({ length: channelCount }, (_, c) => Float32Array.from({ length: frames }, (_, i) => Math.sin(0.05 * i + c) * 0.9));
+      const { bytes: header, padBytes } = encodeWavHeader(44100, channelCount, frames, format);
+      const blocks = [0, 300, 301, frames].slice(0, -1).map((from, k, starts) => encodeWavFrames(channels.map((c) => c.subarray(from, starts[k + 1] ?? frames)), format));
+      const joined = new Uint8Array([...header, ...blocks.flatMap((b) => [...b]), ...new Uint8Array(padBytes)]);
+      expect(padBytes).toBe(format === 'pcm24' ? 1 : 0);
+      expect(joined).toEqual(encodeWav({ sampleRate: 44100, channels }, format));
+    });
+  }
 });

@@ -43,35 +43,70 @@ function validateAudio(audio: PlanarAudio): number {
 }
 
 export function encodeWav(audio: PlanarAudio, format: WavFormat, options: EncodeWavOptions = {}): Uint8Array {
-  if (!(format in BITS)) throw new WavError(`Unknown WAV format "${format}"; use one of ${Object.keys(BITS).join(', ')}.`);
   const frames = validateAudio(audio);
-  const channelCount = audio.channels.length;
+  const header = wavHeaderFields(audio.sampleRate, audio.channels.length, frames, format);
+  const bytes = new Uint8Array(header.size + header.dataSize + (header.dataSize & 1));
+  const view = new DataView(bytes.buffer);
+  writeHeader(bytes, view, header);
+  writeSamples(view, header.size, audio.channels, format, options);
+  return bytes;
+}
+
+/**
+ * The header of a WAV of `frames` sample frames, for writing a file a block at a time: the header, then
+ * encodeWavFrames of each block in order, then `padBytes` zero bytes (RIFF pads an odd-sized data chunk).
+ */
+export function encodeWavHeader(sampleRate: number, channelCount: number, frames: number, format: WavFormat): { bytes: Uint8Array; padBytes: number } {
+  validateAudio({ sampleRate, channels: Array.from({ length: channelCount }, () => new Float32Array(0)) });
+  const header = wavHeaderFields(sampleRate, channelCount, frames, format);
+  const bytes = new Uint8Array(header.size);
+  writeHeader(bytes, new DataView(bytes.buffer), header);
+  return { bytes, padBytes: header.dataSize & 1 };
+}
+
+/** The samples of a block of frames, interleaved as in the data chunk (no dither: blocks would restart its sequence). */
+export function encodeWavFrames(channels: Float32Array[], format: WavFormat): Uint8Array {
+  const frames = validateAudio({ sampleRate: 1, channels });
+  const bytes = new Uint8Array(frames * channels.length * (BITS[format] / 8));
+  writeSamples(new DataView(bytes.buffer), 0, channels, format, {});
+  return bytes;
+}
+
+interface HeaderFields extends FmtFields {
+  fmtSize: number;
+  frames: number;
+  dataSize: number;
+  /** Bytes before the samples. */
+  size: number;
+}
+
+function wavHeaderFields(sampleRate: number, channelCount: number, frames: number, format: WavFormat): HeaderFields {
+  if (!(format in BITS)) throw new WavError(`Unknown WAV format "${format}"; use one of ${Object.keys(BITS).join(', ')}.`);
   const bits = BITS[format];
-  const bytesPerSample = bits / 8;
   const extensible = channelCount > 2 || format === 'pcm24';
   const fmtSize = extensible ? 40 : format === 'float32' ? 18 : 16;
   // float32 plain WAVEFORMATEX carries cbSize = 0; PCM uses the 16-byte PCMWAVEFORMAT.
-  const dataSize = frames * channelCount * bytesPerSample;
-  const headerSize = 12 + 8 + fmtSize + (format === 'float32' ? 12 : 0) + 8;
-  if (headerSize - 8 + dataSize + (dataSize & 1) > 0xffffffff) throw new WavError('Audio is too long for a WAV file (over 4 GiB).');
-  const bytes = new Uint8Array(headerSize + dataSize + (dataSize & 1));
-  const view = new DataView(bytes.buffer);
+  const dataSize = frames * channelCount * (bits / 8);
+  const size = 12 + 8 + fmtSize + (format === 'float32' ? 12 : 0) + 8;
+  if (size - 8 + dataSize + (dataSize & 1) > 0xffffffff) throw new WavError('Audio is too long for a WAV file (over 4 GiB).');
+  return { format, channelCount, sampleRate, bits, extensible, fmtSize, frames, dataSize, size };
+}
+
+function writeHeader(bytes: Uint8Array, view: DataView, h: HeaderFields): void {
   let o = writeAscii(bytes, 0, 'RIFF');
-  view.setUint32(o, bytes.length - 8, true);
+  view.setUint32(o, h.size - 8 + h.dataSize + (h.dataSize & 1), true);
   o = writeAscii(bytes, o + 4, 'WAVEfmt ');
-  view.setUint32(o, fmtSize, true);
-  o = writeFmt(view, o + 4, { format, channelCount, sampleRate: audio.sampleRate, bits, extensible });
-  if (format === 'float32') {
+  view.setUint32(o, h.fmtSize, true);
+  o = writeFmt(view, o + 4, h);
+  if (h.format === 'float32') {
     // Non-PCM WAVs need a fact chunk with the sample-frame count (RIFF MCI spec, 1991).
     o = writeAscii(bytes, o, 'fact');
     view.setUint32(o, 4, true);
-    view.setUint32(o + 4, frames, true);
+    view.setUint32(o + 4, h.frames, true);
     o += 8;
   }
   o = writeAscii(bytes, o, 'data');
-  view.setUint32(o, dataSize, true);
-  writeSamples(view, o + 4, audio.channels, format, options);
-  return bytes;
+  view.setUint32(o, h.dataSize, true);
 }
 
 function writeAscii(bytes: Uint8Array, offset: number, text: string): number {

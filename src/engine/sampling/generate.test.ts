@@ -17,6 +17,8 @@ import type { Progress } from '../host/protocol';
 import { SessionRunner } from '../runtime/model-session-runner';
 import { clipSizes } from './sequence';
 import { encodeVideo } from '../conditioning/video-features';
+import { predictLoudness } from '../conditioning/clip-conditioning';
+import { resampleRows } from './sequence';
 
 const PACK_DIR = path.resolve(__dirname, '../../../public/models/foley-test');
 const DURATION_SEC = 1.5;
@@ -173,5 +175,18 @@ describe('encodeVideo', () => {
     const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
     expect(maxDiff(whole.sync, chunked.sync)).toBeLessThan(1e-4);
     expect(maxDiff(whole.visual, chunked.visual)).toBeLessThan(1e-4);
+  }, 60_000);
+});
+
+describe('predictLoudness', () => {
+  it('gives the same curve in chunks as in one whole-clip run (the convs see real context across chunk edges)', async () => {
+    const sizes = clipSizes(pack.manifest, DURATION_SEC);
+    const runner = new SessionRunner(pack);
+    const features = await encodeVideo(await open(), runner, pack.manifest.video, sizes, 1000, () => undefined);
+    const syncAtLatent = resampleRows(features.sync, 64, sizes.sync, sizes.latent);
+    const whole = await predictLoudness(runner, features.visual, syncAtLatent, sizes.latentFrames, 100_000);
+    const chunked = await predictLoudness(runner, features.visual, syncAtLatent, sizes.latentFrames, 24);
+    expect(whole.length).toBe(sizes.latentFrames * 2);
+    expect(chunked.reduce((m, v, i) => Math.max(m, Math.abs(v - whole[i]!)), 0)).toBeLessThan(1e-5);
   }, 60_000);
 });

@@ -5,28 +5,27 @@
  * Shared by the worker (browser) and the CLI (Node); only the LoadedPack's backend differs.
  */
 
-import { momentaryLoudnessCurve } from '../../dsp/loudness-curve';
-import { audioToLatent, type Latent } from '../../dsp/log-mel';
+import { audioToLatent } from '../../dsp/log-mel';
 import { shapeLoudness } from '../../dsp/loudness-shaping';
 import { Prng } from '../../dsp/prng';
 import { inlineDecoder, splitChannels, type LatentDecoder } from '../decoding/latent-decoder';
-import { audioPromptExcerpt, audioPromptLatent, audioPromptWarnings } from '../conditioning/audio-prompt';
-import { applyGain, levelOffset, spectrumGain } from '../conditioning/prompt-anchor';
-import { env } from '../runtime/env';
+import { audioPromptWarnings } from '../conditioning/audio-prompt';
+import { clipConditioning, type ClipConditioning } from '../conditioning/clip-conditioning';
+import { applyGain, spectrumGain } from '../conditioning/prompt-anchor';
 import { applyLatentFloor } from './latent-floor';
-import { referencePrefix, restoreKnown, windowKnown, type KnownClipRows, type ReferencePrefix } from '../conditioning/known-frames';
+import { restoreKnown, windowKnown, type KnownClipRows } from '../conditioning/known-frames';
 import { abortError, sampleFlow, type FlowOps } from './flow-sampler';
-import { planWindows, mixWindow, type AudioWindow } from './long-form';
+import { LoudnessStream } from './loudness-stream';
+import { planWindows, WindowMixer, type AudioChunk, type AudioWindow } from './long-form';
 import { checkRegion, planRegionWindows, regionRows, spliceRegion } from './region';
-import { curveLufsToLoudness, loudnessToCurveLufs } from '../conditioning/loudness-conditioning';
-import { condMaskRow, type PackManifest } from '../pack/manifest';
+import { loudnessToCurveLufs } from '../conditioning/loudness-conditioning';
+import type { PackManifest } from '../pack/manifest';
 import type { LoadedPack } from '../pack/pack-loader';
 import type { GenerateOptions, GenerateResult, Progress } from '../host/protocol';
-import { clipSizes, padToMultiple, resampleRows, sliceRows, type ClipSizes } from './sequence';
+import { clipSizes, padToMultiple, sliceRows, type ClipSizes } from './sequence';
 import { readFloat32, type EngineTensor } from '../runtime/model-session';
 import { SessionRunner } from '../runtime/model-session-runner';
-import { mapPromptToTags } from '../conditioning/text-tags';
-import { encodeVideo, type FrameSource } from '../conditioning/video-features';
+import type { FrameSource } from '../conditioning/video-features';
 
 export interface GenerateHooks {
   onProgress?: (progress: Progress) => void;
@@ -40,27 +39,6 @@ export interface GenerateHooks {
   initialNoise?: (length: number, window: number) => Float32Array;
 }
 
-/** Everything the DiT reads that does not change between steps, for the whole clip. */
-interface ClipConditioning {
-  /** visual_encoder features [visual.count, Dv]. */
-  visual: Float32Array;
-  /** sync_encoder features resampled to latent frames [L, Ds]. */
-  syncAtLatent: Float32Array;
-  /** [L, channels] in [0, 1]: the target curve if given, else the prediction. */
-  loudness: Float32Array;
-  /** [L, channels] in [0, 1] as predicted from the video (offset to the audio prompt's level when anchoring). */
-  predictedLoudness: Float32Array;
-  /** The audio prompt's latent when generation is anchored to it (prompt-anchor.ts), else null. */
-  anchorLatent: Latent | null;
-  textEmb: Float32Array;
-  audioEmb: Float32Array;
-  /** The reference recording placed before every window as known frames (reference continuation), else null. */
-  reference: ReferencePrefix | null;
-  /** 1 = given, 0 = absent, in the pack's conditioning.modalities order. */
-  condMask: Float32Array;
-  unknownWords: string[];
-}
-
 function checkOptions(options: GenerateOptions, manifest: PackManifest): { steps: number; cfgScale: number; seed: number } {
   const steps = options.steps ?? manifest.sampler.steps;
   const cfgScale = options.cfgScale ?? manifest.sampler.cfgScale;
@@ -71,97 +49,6 @@ function checkOptions(options: GenerateOptions, manifest: PackManifest): { steps
   if (!Number.isFinite(cfgScale) || cfgScale < 0 || cfgScale > 50) throw new RangeError(`cfg scale must be a number from 0 to 50, got ${cfgScale}`);
   if (!Number.isInteger(options.seed)) throw new RangeError(`seed must be an integer, got ${options.seed}`);
   return { steps, cfgScale, seed: options.seed };
-}
-
-async function videoConditioning(runner: SessionRunner, manifest: PackManifest, sizes: ClipSizes, source: FrameSource, hooks: GenerateHooks) {
-  const onProgress = hooks.onProgress ?? (() => undefined);
-  const features = await encodeVideo(source, runner, manifest.video, sizes, env.encoderChunkFrames, onProgress, hooks.signal);
-  const dv = runner.outputWidth('visual_encoder', 'features');
-  const ds = runner.outputWidth('sync_encoder', 'features');
-  const syncAtLatent = resampleRows(features.sync, ds, sizes.sync, sizes.latent);
-  const L = sizes.latentFrames;
-  const adapted = await runner.runToHost('adapters', {
-    visual: runner.float32(features.visual, [1, sizes.visual.count, dv]),
-    sync: runner.float32(syncAtLatent, [1, L, ds]),
-  });
-  const d = runner.outputWidth('adapters', 'global_cond');
-  const predicted = await runner.runToHost('loudness_predictor', {
-    frame_cond: runner.float32(adapted.frame_cond!, [1, L, d]),
-    global_cond: runner.float32(adapted.global_cond!, [1, d]),
-  });
-  return { visual: features.visual, syncAtLatent, predictedLoudness: predicted.loudness! };
-}
-
-async function promptConditioning(runner: SessionRunner, manifest: PackManifest, options: GenerateOptions) {
-  const { maxTokens } = manifest.conditioning.text;
-  const tags = mapPromptToTags(options.prompt ?? '', manifest.conditioning.text);
-  let textEmb: Float32Array = new Float32Array(runner.outputWidth('text_encoder', 'text_emb'));
-  if (tags.tags.length > 0) {
-    textEmb = (await runner.runToHost('text_encoder', { token_ids: runner.int64(tags.tokenIds, [1, maxTokens]) })).text_emb!;
-  }
-  let audioEmb: Float32Array = new Float32Array(runner.outputWidth('audio_prompt_encoder', 'audio_emb'));
-  let promptLatent: Latent | null = null;
-  if (options.audioPrompt) {
-    promptLatent = audioPromptLatent(options.audioPrompt, manifest);
-    const latent = runner.float32(promptLatent.data, [1, promptLatent.frames, promptLatent.dims]);
-    audioEmb = (await runner.runToHost('audio_prompt_encoder', { latent })).audio_emb!;
-  }
-  return { textEmb, audioEmb, promptLatent, hasText: tags.tags.length > 0, unknownWords: tags.unknownWords };
-}
-
-/** The predicted curve moved so its loud parts sit at the audio prompt's level (prompt-anchor.ts). */
-function anchorLevel(predicted: Float32Array, audioPrompt: NonNullable<GenerateOptions['audioPrompt']>, manifest: PackManifest): Float32Array {
-  const { curveRate, windowSec, minLufs, maxLufs } = manifest.loudness;
-  // The seconds the pack uses (audio-prompt.ts), so the CLI (which reads only those) and the app agree.
-  const excerpt = audioPromptExcerpt(audioPrompt, manifest);
-  const promptCurve = momentaryLoudnessCurve(excerpt.channels, excerpt.sampleRate, { rate: curveRate, windowSec, minLufs, maxLufs });
-  const predictedLufs = Array.from(predicted, (value) => minLufs + value * (maxLufs - minLufs));
-  const shift = levelOffset([predictedLufs], promptCurve.channels.map((c) => Array.from(c))) / (maxLufs - minLufs);
-  return predicted.map((value) => Math.min(1, Math.max(0, value + shift)));
-}
-
-/** The audio prompt's latent rows and their loudness, to place before each window (reference continuation). */
-function referenceRows(latent: Latent, audioPrompt: NonNullable<GenerateOptions['audioPrompt']>, manifest: PackManifest): ReferencePrefix | null {
-  const known = manifest.conditioning.known;
-  if (!known) return null;
-  const { curveRate, windowSec, minLufs, maxLufs } = manifest.loudness;
-  const excerpt = audioPromptExcerpt(audioPrompt, manifest);
-  const curve = momentaryLoudnessCurve(excerpt.channels, excerpt.sampleRate, { rate: curveRate, windowSec, minLufs, maxLufs });
-  const durationSec = excerpt.channels[0]!.length / excerpt.sampleRate;
-  const perChannel = Array.from({ length: manifest.channels }, (_, c) => Array.from(curve.channels[Math.min(c, curve.channels.length - 1)]!));
-  const loudness = curveLufsToLoudness(perChannel, manifest.channels, clipSizes(manifest, durationSec), manifest.loudness);
-  const maxFrames = Math.floor((known.maxReferenceSec * manifest.sampleRate) / manifest.latent.hop);
-  return referencePrefix(latent, loudness, manifest.channels, maxFrames, manifest.latent.lengthMultiple);
-}
-
-async function clipConditioning(
-  runner: SessionRunner,
-  manifest: PackManifest,
-  sizes: ClipSizes,
-  source: FrameSource,
-  options: GenerateOptions,
-  hooks: GenerateHooks,
-): Promise<ClipConditioning> {
-  // Prompts first: a bad audio prompt or curve is refused before minutes of video decoding.
-  const target = options.targetCurveLufs ? curveLufsToLoudness(options.targetCurveLufs, manifest.channels, sizes, manifest.loudness) : null;
-  const prompts = await promptConditioning(runner, manifest, options);
-  const video = await videoConditioning(runner, manifest, sizes, source, hooks);
-  hooks.onProgress?.({ stage: 'encode', done: 1, total: 1 });
-  const anchoring = options.audioPrompt !== undefined && options.promptAnchoring !== false;
-  const continuing = prompts.promptLatent !== null && options.referenceContinuation !== false;
-  const reference = continuing ? referenceRows(prompts.promptLatent!, options.audioPrompt!, manifest) : null;
-  const predictedLoudness = anchoring ? anchorLevel(video.predictedLoudness, options.audioPrompt!, manifest) : video.predictedLoudness;
-  return {
-    ...video,
-    predictedLoudness,
-    anchorLatent: anchoring ? prompts.promptLatent : null,
-    loudness: target ?? predictedLoudness,
-    textEmb: prompts.textEmb,
-    audioEmb: prompts.audioEmb,
-    reference,
-    condMask: condMaskRow(manifest, { video: true, loudness: true, text: prompts.hasText, audio: Boolean(options.audioPrompt) }),
-    unknownWords: prompts.unknownWords,
-  };
 }
 
 interface WindowContext {
@@ -284,7 +171,42 @@ function shapeToTarget(channels: Float32Array[], curveLufs: number[][], manifest
   return shapeLoudness(channels, manifest.sampleRate, { rate: curveRate, windowSec, unit: 'LUFS', channels: perChannel }).channels;
 }
 
-export async function generate(pack: LoadedPack, source: FrameSource, options: GenerateOptions, hooks: GenerateHooks = {}): Promise<GenerateResult> {
+/** Receives the finished audio in order, chunk after chunk, covering the clip once; may be async (a file write). */
+export type AudioSink = (chunk: AudioChunk) => void | Promise<void>;
+
+/** What generate() returns but the audio, which went to the sink; `samples` per channel. */
+export type GenerateSummary = Omit<GenerateResult, 'channels'> & { samples: number };
+
+/** Decoded windows waiting to be mixed at most: denoising waits for the oldest beyond this, so memory stays flat. */
+const MAX_WINDOWS_IN_FLIGHT = 3;
+
+/**
+ * Mixes windows (in order) into finished audio for `sink`: through the streaming loudness shaper for a whole clip;
+ * for a region, into the take, which is spliced and shaped whole (the take is in memory anyway).
+ */
+function outputStage(options: GenerateOptions, manifest: PackManifest, sizes: ClipSizes, windows: AudioWindow[], curveLufs: () => number[][], sink: AudioSink) {
+  const { region } = options;
+  if (region) {
+    const output = Array.from({ length: manifest.channels }, () => new Float32Array(sizes.samples));
+    const mixer = new WindowMixer((chunk) => chunk.channels.forEach((c, i) => output[i]!.set(c, chunk.startSample)));
+    return {
+      mixer,
+      finish: async () => {
+        const spliced = spliceRegion(region, output, windows, manifest.sampleRate, (audio) => shapeToTarget(audio, curveLufs(), manifest));
+        await sink({ startSample: 0, channels: spliced });
+      },
+    };
+  }
+  const { curveRate, windowSec } = manifest.loudness;
+  const stream = new LoudnessStream({ sampleRate: manifest.sampleRate, totalSamples: sizes.samples, rate: curveRate, windowSec, targetLufs: curveLufs(), channels: manifest.channels }, sink);
+  return { mixer: new WindowMixer((chunk) => stream.push(chunk)), finish: () => stream.finish() };
+}
+
+/**
+ * generate() with the audio handed to `sink` as it is finished instead of returned: memory stays about the same
+ * for a clip of any length (the CLI writes the WAV as it comes).
+ */
+export async function generateToSink(pack: LoadedPack, source: FrameSource, options: GenerateOptions, hooks: GenerateHooks, sink: AudioSink): Promise<GenerateSummary> {
   const startedMs = performance.now();
   const { manifest } = pack;
   const settings = checkOptions(options, manifest);
@@ -298,12 +220,16 @@ export async function generate(pack: LoadedPack, source: FrameSource, options: G
   const prefixSec = ((cond.reference?.latent.frames ?? 0) * hop) / manifest.sampleRate;
   const plan = { sampleRate: manifest.sampleRate, hop, ...manifest.sampler, windowSec: manifest.sampler.windowSec - prefixSec };
   const windows = options.region ? planRegionWindows(options.region, sizes, plan) : planWindows({ totalSamples: sizes.samples, ...plan });
-  let output: Float32Array[] = Array.from({ length: manifest.channels }, () => new Float32Array(sizes.samples));
+  const predictedCurveLufs = loudnessToCurveLufs(cond.predictedLoudness, manifest.channels, sizes, manifest.loudness);
+  // Without a user curve the output obeys the curve predicted from the video, the one the app shows.
+  const output = outputStage(options, manifest, sizes, windows, () => options.targetCurveLufs ?? predictedCurveLufs, sink);
   const knownRows = options.region && manifest.conditioning.known ? [regionRows(options.region, manifest, audioToLatent)] : [];
   const continuity = manifest.conditioning.known !== undefined && options.windowContinuity !== false;
   const ctx: WindowContext = { runner, manifest, cond, sizes, settings, prng: new Prng(settings.seed), windows: windows.length, hooks, knownRows };
   const decoder = hooks.decoder ?? inlineDecoder();
-  const decoding: Promise<void>[] = [];
+  // Windows are mixed in order (a pool may finish them out of order): each waits for the one before.
+  let mixed: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
   let decoderMs = 0;
   let decoded = 0;
   try {
@@ -317,34 +243,42 @@ export async function generate(pack: LoadedPack, source: FrameSource, options: G
       }
       const startMs = performance.now();
       const audio = decodeWindow(decoder, manifest, latent, frames, window, settings.seed);
-      decoderMs += performance.now() - startMs;
-      const mixed = audio.then((channels) => {
-        mixWindow(output, window, channels);
+      mixed = Promise.all([audio, mixed]).then(async ([channels]) => {
+        await output.mixer.push(window, channels);
         hooks.onProgress?.({ stage: 'decode-audio', done: ++decoded, total: windows.length });
       });
       // Observed at once so a failure while the next window denoises is not an unhandled rejection.
       mixed.catch(() => undefined);
-      decoding.push(mixed);
+      inFlight.push(mixed);
+      if (inFlight.length > MAX_WINDOWS_IN_FLIGHT) await inFlight.shift();
+      decoderMs += performance.now() - startMs;
     }
     const waitStartMs = performance.now();
-    await Promise.all(decoding);
+    await mixed;
     decoderMs += performance.now() - waitStartMs;
   } finally {
     // Nothing may reject unobserved if denoising failed or was cancelled while windows were still decoding.
-    await Promise.allSettled(decoding);
+    await Promise.allSettled([mixed]);
   }
   hooks.onProgress?.({ stage: 'shape', durationSec: sizes.durationSec });
-  const predictedCurveLufs = loudnessToCurveLufs(cond.predictedLoudness, manifest.channels, sizes, manifest.loudness);
-  // Without a user curve the output obeys the curve predicted from the video, the one the app shows.
-  if (options.region) output = spliceRegion(options.region, output, windows, manifest.sampleRate, (audio) => shapeToTarget(audio, options.targetCurveLufs ?? predictedCurveLufs, manifest));
-  else output = shapeToTarget(output, options.targetCurveLufs ?? predictedCurveLufs, manifest);
+  await output.finish();
   return {
     sampleRate: manifest.sampleRate,
-    channels: output,
+    samples: sizes.samples,
     predictedCurveLufs,
     unknownWords: cond.unknownWords,
     timings: { totalMs: performance.now() - startedMs, sessionRunMs: runner.sessionRunMs, decoderMs },
     warnings: options.audioPrompt ? audioPromptWarnings(options.audioPrompt, manifest) : [],
     windows: windows.map((w) => ({ startSec: w.startSample / manifest.sampleRate, endSec: (w.startSample + w.lengthSamples) / manifest.sampleRate })),
   };
+}
+
+/** The whole clip in memory: one array per channel of the final length, filled as the audio is finished. */
+export async function generate(pack: LoadedPack, source: FrameSource, options: GenerateOptions, hooks: GenerateHooks = {}): Promise<GenerateResult> {
+  const { manifest } = pack;
+  const samples = clipSizes(manifest, source.info.durationSec).samples;
+  const channels = Array.from({ length: manifest.channels }, () => new Float32Array(samples));
+  const summary = await generateToSink(pack, source, options, hooks, (chunk) => chunk.channels.forEach((c, i) => channels[i]!.set(c, chunk.startSample)));
+  const { samples: _count, ...result } = summary;
+  return { ...result, channels };
 }

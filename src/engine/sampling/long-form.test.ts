@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mixWindow, planWindows } from './long-form';
+import { planWindows, windowGain, WindowMixer, type AudioChunk } from './long-form';
 
 const BASE = { sampleRate: 44100, hop: 512, windowSec: 10, overlapSec: 1 };
 
@@ -37,23 +37,50 @@ describe('planWindows', () => {
   });
 });
 
-describe('mixWindow', () => {
-  it('joins windows with an equal-power crossfade and leaves the rest untouched', () => {
+describe('windowGain', () => {
+  it('joins windows with an equal-power crossfade and leaves the rest at 1', () => {
     const totalSamples = Math.round(25 * 8000);
     const windows = planWindows({ totalSamples, sampleRate: 8000, hop: 64, windowSec: 10, overlapSec: 1 });
-    // Each window contributes a constant per-window level in its own channel, so gains can be read back exactly.
-    const perWindow = windows.map(() => new Float32Array(totalSamples));
-    windows.forEach((w, k) => mixWindow([perWindow[k]!], w, [new Float32Array(w.lengthSamples).fill(1)]));
     for (let n = 0; n < totalSamples; n += 7) {
-      const power = perWindow.reduce((sum, channel) => sum + channel[n]! ** 2, 0);
+      const power = windows.reduce((sum, w) => (n >= w.startSample && n < w.startSample + w.lengthSamples ? sum + windowGain(w, n - w.startSample) ** 2 : sum), 0);
       expect(power).toBeCloseTo(1, 5);
     }
     const first = windows[0]!;
-    expect(perWindow[0]![first.lengthSamples - first.fadeOutSamples - 1]).toBe(1);
+    expect(windowGain(first, first.lengthSamples - first.fadeOutSamples - 1)).toBe(1);
+  });
+});
+
+describe('WindowMixer', () => {
+  const totalSamples = Math.round(25 * 8000);
+  const windows = planWindows({ totalSamples, sampleRate: 8000, hop: 64, windowSec: 10, overlapSec: 1 });
+  const audioOf = (k: number) => [Float32Array.from({ length: windows[k]!.lengthSamples }, (_, i) => Math.sin(0.01 * i + k))];
+
+  it('hands on contiguous chunks that equal the windows summed under their gains, each as soon as it is final', async () => {
+    const chunks: AudioChunk[] = [];
+    const mixer = new WindowMixer((chunk) => void chunks.push({ startSample: chunk.startSample, channels: chunk.channels.map((c) => c.slice()) }));
+    for (let k = 0; k < windows.length; k++) {
+      await mixer.push(windows[k]!, audioOf(k));
+      const w = windows[k]!;
+      // Everything before this window's fade-out has been handed on.
+      const handed = chunks.at(-1)!.startSample + chunks.at(-1)!.channels[0]!.length;
+      expect(handed).toBe(w.startSample + w.lengthSamples - w.fadeOutSamples);
+    }
+    const expected = new Float32Array(totalSamples);
+    windows.forEach((w, k) => audioOf(k)[0]!.forEach((v, i) => (expected[w.startSample + i]! += windowGain(w, i) * v)));
+    let at = 0;
+    for (const chunk of chunks) {
+      expect(chunk.startSample).toBe(at);
+      const error = chunk.channels[0]!.reduce((worst, v, i) => Math.max(worst, Math.abs(v - expected[at + i]!)), 0);
+      expect(error).toBeLessThan(1e-6);
+      at += chunk.channels[0]!.length;
+    }
+    expect(at).toBe(totalSamples);
   });
 
-  it('refuses audio of the wrong length', () => {
-    const [w] = planWindows({ totalSamples: 100, sampleRate: 8000, hop: 64, windowSec: 10, overlapSec: 1 });
-    expect(() => mixWindow([new Float32Array(100)], w!, [new Float32Array(99)])).toThrow(/expected 100/);
+  it('refuses audio of the wrong length and windows out of order', async () => {
+    const mixer = new WindowMixer(() => undefined);
+    await expect(mixer.push(windows[0]!, [new Float32Array(99)])).rejects.toThrow(/expected/);
+    await mixer.push(windows[0]!, audioOf(0));
+    await expect(mixer.push(windows[2]!, audioOf(2))).rejects.toThrow(/in order/);
   });
 });

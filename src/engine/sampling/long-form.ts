@@ -59,17 +59,52 @@ function fadeInGain(i: number, n: number): number {
   return Math.sin((Math.PI / 2) * ((i + 0.5) / n));
 }
 
-/** Adds one decoded window into the clip-length output, applying its fade-in and fade-out ramps. */
-export function mixWindow(output: Float32Array[], window: AudioWindow, audio: Float32Array[]): void {
-  output.forEach((out, c) => {
-    const source = audio[c];
-    if (source.length !== window.lengthSamples) throw new RangeError(`window ${window.index} has ${source.length} samples, expected ${window.lengthSamples}`);
-    for (let i = 0; i < window.lengthSamples; i++) {
-      let gain = 1;
-      if (i < window.fadeInSamples) gain = fadeInGain(i, window.fadeInSamples);
-      const tail = window.lengthSamples - 1 - i;
-      if (tail < window.fadeOutSamples) gain *= fadeInGain(tail, window.fadeOutSamples);
-      out[window.startSample + i] += gain * source[i];
+/** The gain of sample `i` of a window: its fade-in ramp times its fade-out ramp. */
+export function windowGain(window: AudioWindow, i: number): number {
+  let gain = 1;
+  if (i < window.fadeInSamples) gain = fadeInGain(i, window.fadeInSamples);
+  const tail = window.lengthSamples - 1 - i;
+  if (tail < window.fadeOutSamples) gain *= fadeInGain(tail, window.fadeOutSamples);
+  return gain;
+}
+
+/** A run of finished clip audio: `channels[c][i]` is sample `startSample + i` of channel c. */
+export interface AudioChunk {
+  startSample: number;
+  channels: Float32Array[];
+}
+
+/**
+ * Mixes decoded windows given in window order and hands on each run of samples as soon as no later window can
+ * add to it, so a clip of any length needs memory for about one window, not the clip (issue 9: flat memory).
+ */
+export class WindowMixer {
+  /** Mixed audio not yet handed on: clip samples [pendingStart, pendingStart + pending[c].length). */
+  private pending: Float32Array[] = [];
+  private pendingStart = -1;
+
+  constructor(private readonly emit: (chunk: AudioChunk) => void | Promise<void>) {}
+
+  async push(window: AudioWindow, audio: readonly Float32Array[]): Promise<void> {
+    audio.forEach((source) => {
+      if (source.length !== window.lengthSamples) throw new RangeError(`window ${window.index} has ${source.length} samples, expected ${window.lengthSamples}`);
+    });
+    const start = this.pendingStart < 0 ? window.startSample : this.pendingStart;
+    if (window.startSample < start || window.startSample > start + (this.pending[0]?.length ?? 0)) {
+      throw new RangeError(`window ${window.index} starts at sample ${window.startSample}, not inside the mixed audio from ${start}: windows must come in order`);
     }
-  });
+    const end = window.startSample + window.lengthSamples;
+    const mixed = audio.map((source, c) => {
+      const out = new Float32Array(Math.max(end, start + (this.pending[c]?.length ?? 0)) - start);
+      if (this.pending[c]) out.set(this.pending[c]!);
+      const offset = window.startSample - start;
+      for (let i = 0; i < window.lengthSamples; i++) out[offset + i]! += windowGain(window, i) * source[i]!;
+      return out;
+    });
+    // Samples before the fade-out are final: the next window starts no earlier than it.
+    const final = end - window.fadeOutSamples - start;
+    this.pending = mixed.map((c) => c.slice(final));
+    this.pendingStart = start + final;
+    if (final > 0) await this.emit({ startSample: start, channels: mixed.map((c) => c.subarray(0, final)) });
+  }
 }
