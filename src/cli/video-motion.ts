@@ -8,8 +8,7 @@ import { ALL_FORMATS, BlobSource, Input } from 'mediabunny';
 import type { VideoMotion } from '../metrics/av-align';
 import { installNodeWebCodecs } from '../media/node-webcodecs';
 import { openVideo } from '../media/video-source';
-
-const SIDE_PX = 64;
+import { frameMotion } from '../engine/sampling/takes';
 
 async function averageFrameRate(blob: Blob): Promise<number> {
   const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
@@ -29,23 +28,11 @@ export async function readVideoMotion(file: string, startSec = 0): Promise<Video
   const blob = await openAsBlob(file);
   const fps = await averageFrameRate(blob);
   const source = await openVideo(blob);
-  const values: number[] = [];
   try {
-    let previous: Float32Array | null = null;
-    for await (const frame of source.sampleFrames({ rates: [fps], width: SIDE_PX, height: SIDE_PX })) {
-      const plane = SIDE_PX * SIDE_PX;
-      const grey = new Float32Array(plane);
-      for (let i = 0; i < plane; i++) grey[i] = 0.299 * frame.data[i]! + 0.587 * frame.data[plane + i]! + 0.114 * frame.data[2 * plane + i]!;
-      if (previous) {
-        let sum = 0;
-        for (let i = 0; i < plane; i++) sum += Math.abs(grey[i]! - previous[i]!);
-        values.push(sum / plane);
-      }
-      previous = grey;
-    }
+    // The same measure the take search scores with (src/engine/sampling/takes.ts), so the two cannot drift apart.
+    const { motion } = await frameMotion(source, fps);
+    return { fps, motion: motion.subarray(Math.min(motion.length, Math.round(startSec * fps))) };
   } finally {
     source.close();
   }
-  const skip = Math.min(values.length, Math.round(startSec * fps));
-  return { fps, motion: Float64Array.from(values.slice(skip)) };
 }
