@@ -11,19 +11,20 @@ import { curveFromJson } from '../dsp/loudness-curve';
 import { nodeDecoderPool } from '../engine/decoding/latent-decoder-node';
 import { audioPromptSourceFrames, audioPromptWarnings } from '../engine/conditioning/audio-prompt';
 import { EtaEstimator } from '../engine/sampling/eta';
-import { generate } from '../engine/sampling/generate';
+import { generate, generateToSink, type GenerateHooks, type GenerateSummary } from '../engine/sampling/generate';
 import type { PackManifest } from '../engine/pack/manifest';
 import { createNodeAdapter } from '../engine/runtime/ort-node';
-import { loadPack } from '../engine/pack/pack-loader';
+import { loadPack, type LoadedPack } from '../engine/pack/pack-loader';
 import { directoryPackSource } from '../engine/pack/pack-source-node';
-import type { GenerateOptions, Progress } from '../engine/host/protocol';
+import type { GenerateOptions, GenerateResult, Progress } from '../engine/host/protocol';
 import { installNodeWebCodecs } from '../media/node-webcodecs';
 import { openVideo } from '../media/video-source';
+import type { FrameSource } from '../engine/conditioning/video-features';
 import { checkMuxOutput, MUX_OPTIONS, writeMux } from './generate-mux';
-import { encodeWav, type WavFormat } from '../media/wav';
+import { encodeWav, encodeWavFrames, encodeWavHeader, type WavFormat } from '../media/wav';
 import { WavFileReader } from '../media/wav-file';
 import { parseArgs, UsageError, type OptionSpec } from './args';
-import { refuseOverwritingInputs, writeFileAtomic, type NamedInput } from './output-file';
+import { openFileAtomic, refuseOverwritingInputs, writeFileAtomic, type NamedInput } from './output-file';
 import { checkTakeOutputs, searchTakes, takeSearchFrom, TAKES_OPTIONS, writeTakes } from './generate-takes';
 
 const MODELS_DIR = fileURLToPath(new URL('../../public/models', import.meta.url));
@@ -216,6 +217,26 @@ async function packFiles(dir: string): Promise<NamedInput[]> {
   return entries.filter((e) => e.isFile()).map((e) => ({ role: 'a file of the model pack', file: path.join(dir, e.name) }));
 }
 
+/**
+ * generate() into a WAV written as the audio is finished: to a temporary sibling of `file`, its header completed
+ * with the frame count at the end, renamed over `file` only when whole.
+ */
+async function generateToWav(pack: LoadedPack, video: FrameSource, options: GenerateOptions, hooks: GenerateHooks, file: string, format: WavFormat): Promise<GenerateSummary> {
+  const { sampleRate, channels } = pack.manifest;
+  const out = await openFileAtomic(file);
+  try {
+    await out.write(encodeWavHeader(sampleRate, channels, 0, format).bytes);
+    const summary = await generateToSink(pack, video, options, hooks, (chunk) => out.write(encodeWavFrames(chunk.channels, format)));
+    const header = encodeWavHeader(sampleRate, channels, summary.samples, format);
+    if (header.padBytes > 0) await out.write(new Uint8Array(header.padBytes));
+    await out.write(header.bytes, 0);
+    await out.commit();
+    return summary;
+  } finally {
+    await out.abort();
+  }
+}
+
 type ParsedValues = ReturnType<typeof parseArgs>['values'];
 
 function parseGenerateArgs(argv: readonly string[]) {
@@ -272,13 +293,17 @@ async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArg
     };
     const hooks = { decoder, signal, onProgress: (p: Progress) => reporter.progress(p) };
     const search = takeSearchFrom(values);
+    // Takes and --mux need the audio after it is written; otherwise it streams to the WAV as it is finished, so
+    // memory does not grow with the video's length (issue 9).
+    const streamed = !search && typeof values.mux !== 'string' ? await generateToWav(pack, video, options, hooks, args.output, args.format) : null;
     const ranked = search ? await searchTakes(pack, video, args.video, options, search, hooks, reporter.note) : null;
-    const result = ranked ? ranked[0]!.result : await generate(pack, video, options, hooks);
+    const result = streamed ?? (ranked ? ranked[0]!.result : await generate(pack, video, options, hooks));
     reporter.done();
     if (result.unknownWords.length > 0) {
       reporter.note(`note: the pack has no tags for: ${result.unknownWords.join(', ')} (known: ${pack.manifest.conditioning.text.vocabulary.slice(2).join(', ')})`);
     }
-    await writeFileAtomic(args.output, encodeWav({ sampleRate: result.sampleRate, channels: result.channels }, args.format));
+    if (!streamed) await writeFileAtomic(args.output, encodeWav({ sampleRate: result.sampleRate, channels: (result as GenerateResult).channels }, args.format));
+    const seconds = (streamed ? streamed.samples : (result as GenerateResult).channels[0]!.length) / result.sampleRate;
     const takes = ranked ? await writeTakes(ranked, args.output, args.format, reporter.note) : null;
     if (typeof values.report === 'string') {
       const report = {
@@ -287,7 +312,7 @@ async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArg
         pack: { id: pack.manifest.id, version: pack.manifest.version },
         seed: options.seed,
         steps: options.steps ?? pack.manifest.sampler.steps,
-        durationSec: result.channels[0]!.length / result.sampleRate,
+        durationSec: seconds,
         windows: result.windows,
         timings: result.timings,
         warnings: result.warnings ?? [],
@@ -296,9 +321,8 @@ async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArg
       };
       await writeFileAtomic(values.report, new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
     }
-    const seconds = result.channels[0]!.length / result.sampleRate;
-    reporter.note(`wrote ${args.output}: ${seconds.toFixed(3)} s, ${result.sampleRate} Hz, ${result.channels.length} ch, ${args.format} (${(result.timings.totalMs / 1000).toFixed(1)} s)`);
-    const muxed = await writeMux(args.video, values, result, signal);
+    reporter.note(`wrote ${args.output}: ${seconds.toFixed(3)} s, ${result.sampleRate} Hz, ${pack.manifest.channels} ch, ${args.format} (${(result.timings.totalMs / 1000).toFixed(1)} s)`);
+    const muxed = streamed ? null : await writeMux(args.video, values, result as GenerateResult, signal);
     if (muxed) reporter.note(muxed);
     return 0;
   } finally {
