@@ -178,8 +178,22 @@ export class ProjectKeeper {
     }
     if ('problem' in read) return this.host.manager.dispatch(awaitedVideoProblem, read.problem);
     this.host.manager.dispatch(awaitedVideoReading, undefined);
+    // Opening while the worker still loads its pack never got a reply in Chromium 156 (the e2e reload test hung on
+    // "Opening…"); a user cannot drop that early either, so the restore waits for the engine like they do.
+    await this.engineSettled();
     this.reopening = true;
     this.host.openFiles([read.file]);
+  }
+
+  private engineSettled(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.state.engine.status !== 'starting') return resolve();
+      const unsubscribe = this.host.manager.store.subscribe((state) => {
+        if (state.engine.status === 'starting') return;
+        unsubscribe();
+        resolve();
+      });
+    });
   }
 
   private async save(): Promise<void> {
