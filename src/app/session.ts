@@ -135,8 +135,8 @@ export class Session {
       (info) => {
         if (this.manager.state.opening?.requestId !== request.id) return;
         const previous = this.manager.state.video;
+        // videoOpened keeps a restored project's takes for its own video and drops them for another one.
         dispatch(actions.videoOpened, { fileName: file.name, sizeBytes: file.size, objectUrl: URL.createObjectURL(file), file, info });
-        dispatch(takesCleared, undefined);
         // The session owns what the replaced video held: its object URL and its thumbnail bitmaps (already drawn).
         if (previous) {
           URL.revokeObjectURL(previous.objectUrl);

@@ -6,6 +6,8 @@ import { RegionSelection } from './region-selection';
 
 const WAVE_COLOR = '#6ee7b7';
 const PLAYED_COLOR = '#3c9c7c';
+/** Its own stacking context: wavesurfer's layers (z-index up to 5) stay under the selection overlay. */
+const WAVEFORM_LAYER = { zIndex: 0 } as const;
 
 /**
  * The generated track's waveform. wavesurfer is driven by the <video> element itself, so its progress is on the video
@@ -48,7 +50,7 @@ export function AudioLane() {
       data-audio={audioRunning ? 'running' : 'stopped'}
     >
       <span className="lane-label">Generated audio{result ? ` · seed ${result.seed} · ${result.channels.length === 2 ? 'stereo' : 'mono'} ${result.sampleRate / 1000} kHz` : ''}</span>
-      {result ? <div ref={container} className="waveform" data-testid="waveform" /> : <div className="lane-empty">Generate to hear and see the sound here.</div>}
+      {result ? <div ref={container} className="waveform" data-testid="waveform" style={WAVEFORM_LAYER} /> : <div className="lane-empty">Generate to hear and see the sound here.</div>}
       <RegionSelection durationSec={videoSec} />
     </div>
   );

@@ -61,7 +61,6 @@ export function RegionBar() {
       <button
         type="button"
         data-testid="regenerate-selection"
-        aria-disabled={problem !== null}
         title={problem ?? 'Regenerate the selected range of the take in use; the rest stays as it is (R)'}
         onClick={() => session.regenerateSelection()}
       >
