@@ -2,7 +2,8 @@
  * Region regenerate in the real app: Regenerate selection without a take is refused; generate a take, drag a
  * selection on the waveform, regenerate it (R while it runs is refused, the job goes on); the region take appears as
  * B against the take, both downloaded as float32 WAVs are the same samples outside the region's crossfades, and the
- * region take can be chosen. A selection shorter than one latent frame is refused; the selection survives a reload.
+ * region take can be chosen. A selection shorter than one latent frame is refused; a click seeks, Shift+→ selects from
+ * the playhead; the selection and the takes survive a reload.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -158,13 +159,18 @@ describe('region regenerate on WASM', () => {
       expect(await page.getByTestId('take').count()).toBe(2);
       await dismissNotice(page);
 
-      // Keyboard: Esc clears, Shift+→ from the playhead selects 0.1 s per press.
+      // Keyboard: Esc clears. A click on the lane still seeks; Shift+→ then selects 0.1 s per press from the playhead.
       await page.locator('body').press('Escape');
+      expect(await selection(page)).toBeNull();
+      const lane = (await page.getByTestId('region-overlay').boundingBox())!;
+      await page.mouse.click(lane.x + lane.width / 2, lane.y + 20);
+      await page.waitForFunction(() => document.querySelector('[data-testid="clock"]')?.textContent === '0:00.75');
       expect(await selection(page)).toBeNull();
       await page.locator('body').press('Shift+ArrowRight');
       await page.locator('body').press('Shift+ArrowRight');
       const keyed = (await selection(page))!;
-      expect(keyed.endSec - keyed.startSec).toBeCloseTo(0.2, 6);
+      expect(keyed.startSec).toBeCloseTo(0.75, 6);
+      expect(keyed.endSec).toBeCloseTo(0.95, 6);
 
       // The selection is part of the saved project: a reload brings it back with the takes.
       await page.waitForTimeout(1000);
