@@ -11,7 +11,7 @@ import { loadBrowserPack, packInfo } from '../pack/browser-pack';
 import { EtaEstimator, type PhaseCosts, type WorkPlan } from '../sampling/eta';
 import { isAbortError } from '../sampling/flow-sampler';
 import { generate } from '../sampling/generate';
-import { planWindows } from '../sampling/long-form';
+import { plannedWindowCount } from '../sampling/planned-windows';
 import { generateTakes } from '../sampling/takes';
 import { ManifestError } from '../pack/manifest';
 import type { LoadedPack } from '../pack/pack-loader';
@@ -76,11 +76,9 @@ async function handleLoadPack({ id, packUrl, backend }: Extract<EngineRequest, {
 /** The work of a generation as far as it is known before it starts; generate()'s own events correct it. */
 function workPlan(loaded: LoadedPack, durationSec: number, options: GenerateOptions): WorkPlan | null {
   const { manifest } = loaded;
-  const { windowSec, overlapSec, steps } = manifest.sampler;
   try {
-    const totalSamples = Math.round(durationSec * manifest.sampleRate);
-    const windows = planWindows({ totalSamples, sampleRate: manifest.sampleRate, hop: manifest.latent.hop, windowSec, overlapSec }).length;
-    return { videoSec: durationSec, windows, steps: options.steps ?? steps };
+    const windows = plannedWindowCount(manifest, durationSec, options);
+    return { videoSec: durationSec, windows, steps: options.steps ?? manifest.sampler.steps };
   } catch {
     // generate() refuses such a clip or plan itself, with a message for the user.
     return null;
