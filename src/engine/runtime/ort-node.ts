@@ -2,8 +2,9 @@
 
 import * as ort from 'onnxruntime-node';
 import { env } from './env';
+import { wrapSession } from './ort-session';
 import type { TensorDtype } from '../pack/manifest';
-import type { EngineSession, EngineTensor, OrtAdapter, TensorValues } from './model-session';
+import type { EngineTensor, OrtAdapter, TensorValues } from './model-session';
 
 export function createNodeAdapter(): OrtAdapter {
   return {
@@ -19,16 +20,5 @@ export function createNodeAdapter(): OrtAdapter {
     tensor(dtype: TensorDtype, data: TensorValues, dims: readonly number[]): EngineTensor {
       return new ort.Tensor(dtype, data, dims);
     },
-  };
-}
-
-function wrapSession(session: ort.InferenceSession): EngineSession {
-  return {
-    inputNames: session.inputNames,
-    outputNames: session.outputNames,
-    inputMetadata: session.inputMetadata,
-    outputMetadata: session.outputMetadata,
-    run: (feeds) => session.run(feeds as Record<string, ort.Tensor>),
-    dispose: () => session.release(),
   };
 }

@@ -5,9 +5,10 @@
 
 import * as ort from 'onnxruntime-web/webgpu';
 import { env } from './env';
+import { wrapSession } from './ort-session';
 import type { TensorDtype } from '../pack/manifest';
 import type { Backend } from '../host/protocol';
-import type { EngineSession, EngineTensor, OrtAdapter, SessionOptions, TensorValues } from './model-session';
+import type { EngineTensor, OrtAdapter, SessionOptions, TensorValues } from './model-session';
 
 /** Backend → execution providers. `cpu` is the Node backend and has no entry here. */
 const EXECUTION_PROVIDERS: Partial<Record<Backend, string[]>> = {
@@ -58,16 +59,5 @@ export function createWebAdapter(backend: Backend): OrtAdapter {
     tensor(dtype: TensorDtype, data: TensorValues, dims: readonly number[]): EngineTensor {
       return new ort.Tensor(dtype, data, dims);
     },
-  };
-}
-
-function wrapSession(session: ort.InferenceSession): EngineSession {
-  return {
-    inputNames: session.inputNames,
-    outputNames: session.outputNames,
-    inputMetadata: session.inputMetadata,
-    outputMetadata: session.outputMetadata,
-    run: (feeds) => session.run(feeds as Record<string, ort.Tensor>),
-    dispose: () => session.release(),
   };
 }
