@@ -8,7 +8,7 @@ import { momentaryLoudnessCurve } from '../../dsp/loudness-curve';
 import { installNodeWebCodecs } from '../../media/node-webcodecs';
 import { openVideo, type VideoSource } from '../../media/video-source';
 import { nodeDecoderPool } from '../decoding/latent-decoder-node';
-import { generate } from './generate';
+import { CONTINUITY_OVERLAP_SEC, generate, knownReplacement } from './generate';
 import { percentile } from '../conditioning/prompt-anchor';
 import { createNodeAdapter } from '../runtime/ort-node';
 import { loadPack, type LoadedPack } from '../pack/pack-loader';
@@ -103,6 +103,25 @@ describe('generate on the test pack with a real MP4', () => {
     }
   }, 180_000);
 
+  it('with window continuity overlaps windows by CONTINUITY_OVERLAP_SEC (at most 40 % of a window), by the pack\'s overlap without', async () => {
+    const sampler = pack.manifest.sampler;
+    const saved = { windowSec: sampler.windowSec, overlapSec: sampler.overlapSec };
+    Object.assign(sampler, { windowSec: 0.6, overlapSec: 0.15 });
+    try {
+      const overlaps = async (windowContinuity: boolean) => {
+        const { windows } = await generate(pack, await open(), { seed: 8, steps: 1, windowContinuity });
+        return windows.slice(1).map((w, k) => Number((windows[k]!.endSec - w.startSec).toFixed(4)));
+      };
+      const hopSec = 512 / 44100;
+      const expected = (sec: number) => Number((Math.round(sec / hopSec) * hopSec).toFixed(4));
+      expect(CONTINUITY_OVERLAP_SEC).toBe(2);
+      expect(new Set(await overlaps(true))).toEqual(new Set([expected(Math.min(CONTINUITY_OVERLAP_SEC, 0.4 * 0.6))]));
+      expect(new Set(await overlaps(false))).toEqual(new Set([expected(0.15)]));
+    } finally {
+      Object.assign(sampler, saved);
+    }
+  }, 180_000);
+
   it('stops with an AbortError when cancelled during denoising', async () => {
     const controller = new AbortController();
     const run = generate(pack, await open(), { seed: 1, steps: 20 }, {
@@ -189,4 +208,17 @@ describe('predictLoudness', () => {
     expect(whole.length).toBe(sizes.latentFrames * 2);
     expect(chunked.reduce((m, v, i) => Math.max(m, Math.abs(v - whole[i]!)), 0)).toBeLessThan(1e-5);
   }, 60_000);
+});
+
+describe('knownReplacement', () => {
+  it('puts known clip rows on the flow path, (1 − t)·noise + t·known, and leaves every other row as it is', () => {
+    const dims = 3;
+    // Row 0: reference prefix (mask column 1), rows 1–2 known clip rows, row 3 generated.
+    const known = { prefixFrames: 1, knownClipFrames: 2, known: Float32Array.from({ length: 12 }, (_, i) => 10 + i), mask: Float32Array.of(0, 1, 1, 0, 1, 0, 0, 0) };
+    const noise = Float32Array.from({ length: 12 }, (_, i) => -i);
+    const x = new Float32Array(12).fill(7);
+    const out = knownReplacement(known, dims, noise)(x, 0.25);
+    expect(Array.from(out)).toEqual([7, 7, 7, ...[3, 4, 5, 6, 7, 8].map((i) => 0.75 * -i + 0.25 * (10 + i)), 7, 7, 7]);
+    expect(x.every((v) => v === 7)).toBe(true);
+  });
 });

@@ -13,7 +13,7 @@ import { audioPromptWarnings } from '../conditioning/audio-prompt';
 import { clipConditioning, type ClipConditioning } from '../conditioning/clip-conditioning';
 import { applyGain, spectrumGain } from '../conditioning/prompt-anchor';
 import { applyLatentFloor } from './latent-floor';
-import { restoreKnown, windowKnown, type KnownClipRows } from '../conditioning/known-frames';
+import { restoreKnown, windowKnown, type KnownClipRows, type WindowKnown } from '../conditioning/known-frames';
 import { abortError, sampleFlow, type FlowOps } from './flow-sampler';
 import { LoudnessStream } from './loudness-stream';
 import { planWindows, WindowMixer, type AudioChunk, type AudioWindow } from './long-form';
@@ -62,6 +62,8 @@ interface WindowContext {
   hooks: GenerateHooks;
   /** Known clip rows: the take outside a region being regenerated, the window before's latent (continuity). */
   knownRows: KnownClipRows[];
+  /** A region is being regenerated (its known rows are the take, not the window before). */
+  region: boolean;
 }
 
 /**
@@ -112,13 +114,20 @@ async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{
     fixed.known = runner.float32(known.known, [1, total, dims]);
     fixed.known_mask = runner.float32(known.mask, [1, total, 2]);
   }
+  const initial = ctx.hooks.initialNoise?.(total * dims, window.index) ?? ctx.prng.fillGaussian(new Float32Array(total * dims));
+  if (initial.length !== total * dims) throw new RangeError(`initialNoise gave ${initial.length} values for window ${window.index}, expected ${total * dims}`);
+  // Continuity only: a region's known rows are the take, which the splice keeps anyway.
+  const replace = known && known.knownClipFrames > 0 && !ctx.region ? knownReplacement(known, dims, initial) : null;
   const ops: FlowOps<EngineTensor> = {
-    velocity: async (x, t) => (await runner.run('dit', { ...fixed, x, t: runner.float32(Float32Array.of(t), [1]) })).velocity!,
+    velocity: async (x, t) => {
+      const input = replace ? runner.float32(replace(await readFloat32(x), t), [1, total, dims]) : x;
+      const velocity = (await runner.run('dit', { ...fixed, x: input, t: runner.float32(Float32Array.of(t), [1]) })).velocity!;
+      if (input !== x) input.dispose();
+      return velocity;
+    },
     step: async (x, velocity, dt) => (await runner.run('sampler_step', { x, velocity, dt: runner.float32(Float32Array.of(dt), [1]) })).x_next!,
     release: (x) => x.dispose(),
   };
-  const initial = ctx.hooks.initialNoise?.(total * dims, window.index) ?? ctx.prng.fillGaussian(new Float32Array(total * dims));
-  if (initial.length !== total * dims) throw new RangeError(`initialNoise gave ${initial.length} values for window ${window.index}, expected ${total * dims}`);
   const noise = runner.float32(initial, [1, total, dims]);
   const report = (step: number) => ctx.hooks.onProgress?.({ stage: 'denoise', step, steps: ctx.settings.steps, window: window.index, windows: ctx.windows });
   report(0);
@@ -131,6 +140,25 @@ async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{
   // Last, so given frames stay exactly as given.
   if (known) restoreKnown(latent, frames, dims, known);
   return { latent, frames };
+}
+
+/**
+ * Known clip rows put back on the flow path before every velocity evaluation, x_t = (1 − t)·noise + t·known there
+ * (replacement, as in RePaint for diffusion), so the frames generated next to them are computed from a state that
+ * agrees with them. foley-tiny follows its `known` input only loosely: without this its own version of the
+ * overlap drifts from the window before and restoreKnown then snaps it back, a step at the end of the known frames
+ * (bench/seams.ts, 120 s: spectral change ratio 1.85 → 1.68).
+ */
+export function knownReplacement(known: WindowKnown, dims: number, noise: Float32Array): (x: Float32Array, t: number) => Float32Array {
+  const rows = known.mask.length / 2;
+  return (x, t) => {
+    const out = x.slice();
+    for (let j = 0; j < rows; j++) {
+      if (known.mask[j * 2] !== 1) continue;
+      for (let i = j * dims; i < (j + 1) * dims; i++) out[i] = (1 - t) * noise[i]! + t * known.known[i]!;
+    }
+    return out;
+  };
 }
 
 /** `rows` with `count` values in front: `head` when given, else zeros. */
@@ -177,6 +205,15 @@ export type AudioSink = (chunk: AudioChunk) => void | Promise<void>;
 /** What generate() returns but the audio, which went to the sink; `samples` per channel. */
 export type GenerateSummary = Omit<GenerateResult, 'channels'> & { samples: number };
 
+/**
+ * Overlap of neighbouring windows with long-form continuity, seconds, at most CONTINUITY_OVERLAP_SHARE of the
+ * window: the next window knows this much of the one before, and the sound changes across the seam no more than
+ * over as long a span inside a window (bench/seams.ts, 120 s: spectral-change ratio 1.68 with the packs' 1 s,
+ * 0.87 with 2 s), for a third more windows at 5 s.
+ */
+export const CONTINUITY_OVERLAP_SEC = 2;
+const CONTINUITY_OVERLAP_SHARE = 0.4;
+
 /** Decoded windows waiting to be mixed at most: denoising waits for the oldest beyond this, so memory stays flat. */
 const MAX_WINDOWS_IN_FLIGHT = 3;
 
@@ -218,14 +255,18 @@ export async function generateToSink(pack: LoadedPack, source: FrameSource, opti
   const { hop } = manifest.latent;
   // A reference prefix takes part of the DiT's native window, so the clip's windows are shorter by as much.
   const prefixSec = ((cond.reference?.latent.frames ?? 0) * hop) / manifest.sampleRate;
-  const plan = { sampleRate: manifest.sampleRate, hop, ...manifest.sampler, windowSec: manifest.sampler.windowSec - prefixSec };
-  const windows = options.region ? planRegionWindows(options.region, sizes, plan) : planWindows({ totalSamples: sizes.samples, ...plan });
+  const windowSec = manifest.sampler.windowSec - prefixSec;
+  const continuity = manifest.conditioning.known !== undefined && options.windowContinuity !== false;
+  const plan = { sampleRate: manifest.sampleRate, hop, ...manifest.sampler, windowSec };
+  const continuityOverlapSec = Math.max(plan.overlapSec, Math.min(CONTINUITY_OVERLAP_SEC, CONTINUITY_OVERLAP_SHARE * windowSec));
+  const windows = options.region
+    ? planRegionWindows(options.region, sizes, plan)
+    : planWindows({ totalSamples: sizes.samples, ...plan, overlapSec: continuity ? continuityOverlapSec : plan.overlapSec });
   const predictedCurveLufs = loudnessToCurveLufs(cond.predictedLoudness, manifest.channels, sizes, manifest.loudness);
   // Without a user curve the output obeys the curve predicted from the video, the one the app shows.
   const output = outputStage(options, manifest, sizes, windows, () => options.targetCurveLufs ?? predictedCurveLufs, sink);
   const knownRows = options.region && manifest.conditioning.known ? [regionRows(options.region, manifest, audioToLatent)] : [];
-  const continuity = manifest.conditioning.known !== undefined && options.windowContinuity !== false;
-  const ctx: WindowContext = { runner, manifest, cond, sizes, settings, prng: new Prng(settings.seed), windows: windows.length, hooks, knownRows };
+  const ctx: WindowContext = { runner, manifest, cond, sizes, settings, prng: new Prng(settings.seed), windows: windows.length, hooks, knownRows, region: options.region !== undefined };
   const decoder = hooks.decoder ?? inlineDecoder();
   // Windows are mixed in order (a pool may finish them out of order): each waits for the one before.
   let mixed: Promise<void> = Promise.resolve();
