@@ -268,7 +268,8 @@ export async function generateToSink(pack: LoadedPack, source: FrameSource, opti
   const knownRows = options.region && manifest.conditioning.known ? [regionRows(options.region, manifest, audioToLatent)] : [];
   const ctx: WindowContext = { runner, manifest, cond, sizes, settings, prng: new Prng(settings.seed), windows: windows.length, hooks, knownRows, region: options.region !== undefined };
   const decoder = hooks.decoder ?? inlineDecoder();
-  // Windows are mixed in order (a pool may finish them out of order): each waits for the one before.
+  // Windows are mixed in order (a pool may finish them out of order): each waits for the one before. decoderMs is
+  // the time denoising waits for that chain (Griffin-Lim, then mixing and the block-wise loudness shaping).
   let mixed: Promise<void> = Promise.resolve();
   const inFlight: Promise<void>[] = [];
   let decoderMs = 0;
