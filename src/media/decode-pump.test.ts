@@ -21,7 +21,9 @@ class StandInDecoder {
   state: CodecState = 'configured';
   ondequeue: (() => unknown) | null = null;
   private decoded = 0;
-  constructor(private readonly output: (o: Output) => void, private readonly stallAfter = Infinity) {}
+  /** `startAfterMs`: the decoder takes no chunk before then, like a browser that has not set it up yet. */
+  constructor(private readonly output: (o: Output) => void, private readonly stallAfter = Infinity, private readonly startAfterMs = 0) {}
+  private readonly bornMs = Date.now();
 
   decode(id: number): void {
     this.decodeQueueSize++;
@@ -31,7 +33,7 @@ class StandInDecoder {
       this.decodeQueueSize--;
       this.ondequeue?.();
       this.output(new Output(id));
-    }, 1);
+    }, Math.max(1, this.bornMs + this.startAfterMs - Date.now()));
   }
 
   flush(): Promise<void> {
@@ -81,6 +83,40 @@ describe('pumpDecoder', () => {
     };
     await expect(run()).rejects.toSatisfy((e: unknown) => e instanceof MediaError && e.code === 'decode-failed' && /no progress/.test(e.message));
     expect(made.every((m) => m.closed)).toBe(true);
+  });
+
+  it('waits for a decoder the browser is slow to start: no progress before its first chunk is not a damaged file', async () => {
+    // Chromium's first configure after onnxruntime-web loaded waited 10–27 s for the thread pool; the stall limit was 30 s.
+    const outputs = pumpDecoder<StandInDecoder, Output, number>({
+      createDecoder: (output) => new StandInDecoder(output, Infinity, 900) as never,
+      decode: (decoder, chunk) => decoder.decode(chunk),
+      toChunk: (p) => p.timestampUs / 1000,
+      packets: packets(12),
+      stallTimeoutSec: 0.3,
+      label: 'test',
+    });
+    const ids: number[] = [];
+    for await (const o of outputs) {
+      ids.push(o.id);
+      o.close();
+    }
+    expect(ids).toEqual([...Array(12).keys()]);
+  });
+
+  it('still ends the wait for a decoder that never starts, saying it is the browser', async () => {
+    const run = async () => {
+      const outputs = pumpDecoder<StandInDecoder, Output, number>({
+        createDecoder: (output) => new StandInDecoder(output, 0) as never,
+        decode: (decoder, chunk) => decoder.decode(chunk),
+        toChunk: (p) => p.timestampUs / 1000,
+        packets: packets(12),
+        stallTimeoutSec: 0.1,
+        startTimeoutSec: 0.4,
+        label: 'test',
+      });
+      for await (const o of outputs) o.close();
+    };
+    await expect(run()).rejects.toSatisfy((e: unknown) => e instanceof MediaError && e.code === 'decode-failed' && /did not start the test decoder within 0.4 s/.test(e.message));
   });
 
   it('covers the demuxer too: a packet read that never completes becomes a MediaError naming the limit', async () => {
