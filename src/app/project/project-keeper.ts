@@ -178,8 +178,9 @@ export class ProjectKeeper {
     }
     if ('problem' in read) return this.host.manager.dispatch(awaitedVideoProblem, read.problem);
     this.host.manager.dispatch(awaitedVideoReading, undefined);
-    // Opening while the worker still loads its pack never got a reply in Chromium 156 (the e2e reload test hung on
-    // "Opening…"); a user cannot drop that early either, so the restore waits for the engine like they do.
+    // Like a user's drop, the restore follows the engine's start rather than racing it. (The hang once blamed on
+    // opening during the pack load was the video decoder waiting for the model's WebAssembly compile; see
+    // DEFAULT_START_TIMEOUT_SEC in src/media/decode-pump.ts.)
     await this.engineSettled();
     this.reopening = true;
     this.host.openFiles([read.file]);
