@@ -16,7 +16,7 @@ import { applyLatentFloor } from './latent-floor';
 import { restoreKnown, windowKnown, type KnownClipRows, type WindowKnown } from '../conditioning/known-frames';
 import { abortError, sampleFlow, type FlowOps } from './flow-sampler';
 import { LoudnessStream } from './loudness-stream';
-import { planWindows, WindowMixer, type AudioChunk, type AudioWindow } from './long-form';
+import { planWindows, windowOverlapSec, WindowMixer, type AudioChunk, type AudioWindow } from './long-form';
 import { checkRegion, planRegionWindows, regionRows, spliceRegion } from './region';
 import { loudnessToCurveLufs } from '../conditioning/loudness-conditioning';
 import type { PackManifest } from '../pack/manifest';
@@ -205,15 +205,6 @@ export type AudioSink = (chunk: AudioChunk) => void | Promise<void>;
 /** What generate() returns but the audio, which went to the sink; `samples` per channel. */
 export type GenerateSummary = Omit<GenerateResult, 'channels'> & { samples: number };
 
-/**
- * Overlap of neighbouring windows with long-form continuity, seconds, at most CONTINUITY_OVERLAP_SHARE of the
- * window: the next window knows this much of the one before, and the sound changes across the seam no more than
- * over as long a span inside a window (bench/seams.ts, 120 s: spectral-change ratio 1.68 with the packs' 1 s,
- * 0.87 with 2 s), for a third more windows at 5 s.
- */
-export const CONTINUITY_OVERLAP_SEC = 2;
-const CONTINUITY_OVERLAP_SHARE = 0.4;
-
 /** Decoded windows waiting to be mixed at most: denoising waits for the oldest beyond this, so memory stays flat. */
 const MAX_WINDOWS_IN_FLIGHT = 3;
 
@@ -258,10 +249,9 @@ export async function generateToSink(pack: LoadedPack, source: FrameSource, opti
   const windowSec = manifest.sampler.windowSec - prefixSec;
   const continuity = manifest.conditioning.known !== undefined && options.windowContinuity !== false;
   const plan = { sampleRate: manifest.sampleRate, hop, ...manifest.sampler, windowSec };
-  const continuityOverlapSec = Math.max(plan.overlapSec, Math.min(CONTINUITY_OVERLAP_SEC, CONTINUITY_OVERLAP_SHARE * windowSec));
   const windows = options.region
     ? planRegionWindows(options.region, sizes, plan)
-    : planWindows({ totalSamples: sizes.samples, ...plan, overlapSec: continuity ? continuityOverlapSec : plan.overlapSec });
+    : planWindows({ totalSamples: sizes.samples, ...plan, overlapSec: windowOverlapSec(plan.overlapSec, windowSec, continuity) });
   const predictedCurveLufs = loudnessToCurveLufs(cond.predictedLoudness, manifest.channels, sizes, manifest.loudness);
   // Without a user curve the output obeys the curve predicted from the video, the one the app shows.
   const output = outputStage(options, manifest, sizes, windows, () => options.targetCurveLufs ?? predictedCurveLufs, sink);

@@ -13,4 +13,10 @@ describe('plannedWindowCount', () => {
     const take = { sampleRate: manifest.sampleRate, channels: [] };
     expect(plannedWindowCount(manifest, durationSec, { region: { startSec: 300, endSec: 302, take } })).toBe(1);
   });
+
+  it('plans a whole clip with the overlap generate() uses: longer with window continuity', () => {
+    // 600 s in 5 s windows: 4 s apart with the pack's 1 s overlap, 3 s apart with continuity's 2 s.
+    expect(plannedWindowCount(manifest, 600, { windowContinuity: false })).toBe(150);
+    expect(plannedWindowCount(manifest, 600, {})).toBe(200);
+  });
 });

@@ -6,14 +6,16 @@
 
 import type { GenerateOptions } from '../host/protocol';
 import type { PackManifest } from '../pack/manifest';
-import { planWindows } from './long-form';
+import { planWindows, windowOverlapSec } from './long-form';
 import { planRegionWindows } from './region';
 import { clipSizes } from './sequence';
 
 /** Window count of generate(manifest, a clip of durationSec, options); throws where generate() would refuse. */
-export function plannedWindowCount(manifest: PackManifest, durationSec: number, options: Pick<GenerateOptions, 'region'>): number {
+export function plannedWindowCount(manifest: PackManifest, durationSec: number, options: Pick<GenerateOptions, 'region' | 'windowContinuity'>): number {
   const { windowSec, overlapSec } = manifest.sampler;
   const sizes = clipSizes(manifest, durationSec);
   const plan = { sampleRate: manifest.sampleRate, hop: manifest.latent.hop, windowSec, overlapSec };
-  return options.region ? planRegionWindows(options.region, sizes, plan).length : planWindows({ ...plan, totalSamples: sizes.samples }).length;
+  if (options.region) return planRegionWindows(options.region, sizes, plan).length;
+  const continuity = manifest.conditioning.known !== undefined && options.windowContinuity !== false;
+  return planWindows({ ...plan, overlapSec: windowOverlapSec(overlapSec, windowSec, continuity), totalSamples: sizes.samples }).length;
 }
