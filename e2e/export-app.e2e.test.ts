@@ -1,8 +1,8 @@
 /**
- * Export MP4 in the real app (WASM backend, the random-weight test pack): generate, export with the video's own
+ * Export MP4 in the real app on WASM and WebGPU (the random-weight test pack): generate, export with the video's own
  * sound mixed in, download, check the file with ffprobe/ffmpeg (video packets byte-identical to the dropped file, both
  * streams as long as each other within one audio frame), and play it in Chromium with its audio track decoding.
- * Also: Export while a generation runs is refused with a notice, and Cancel stops an export with no download.
+ * Also (WASM): Export while a generation runs is refused with a notice, and Cancel stops an export with no download.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from './cli-runner';
 import { makeVideo } from './fixtures';
-import { dropFiles, fileFromDisk, generateAndWait, launchBrowser, startServer, waitForEngine, waitForOpenOutcome, type AppServer, type DropFile } from './harness';
+import { appErrors, openVideo, withBrowser, type Backend } from './app-driver';
+import { fileFromDisk, generateAndWait, startServer, type AppServer, type BrowserSession, type DropFile } from './harness';
 
 const DURATION_SEC = 1.5;
 /** Opus frames are 20 ms (Chromium's default); Debian's Chromium encodes no AAC. */
@@ -32,13 +33,6 @@ afterAll(async () => {
   await server?.close();
   await rm(workDir, { recursive: true, force: true });
 });
-
-async function openClip(page: Page): Promise<void> {
-  await page.goto(`${server.url}?backend=wasm&pack=foley-test`);
-  await waitForEngine(page);
-  await dropFiles(page, [clip]);
-  expect((await waitForOpenOutcome(page)).opened).toBe(true);
-}
 
 async function ffprobeStreams(file: string): Promise<{ codec_type: string; codec_name: string; start_time: string; duration: string }[]> {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,start_time,duration', '-of', 'json', file]);
@@ -83,12 +77,40 @@ async function playInChromium(page: Page, bytes: Uint8Array): Promise<{ ended: b
   }, Buffer.from(bytes).toString('base64'));
 }
 
+/**
+ * With a take made: mixes the original sound in at −6 dB, exports, and checks the download with ffprobe/ffmpeg and by
+ * playing it in Chromium.
+ */
+async function exportAndCheck(browser: BrowserSession, backend: Backend): Promise<void> {
+  const { page } = browser;
+  await page.getByTestId('export-mix-original').check();
+  await page.getByTestId('export-original-db').fill('-6');
+  await recordExportStages(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-mp4').click()]);
+  expect(download.suggestedFilename()).toBe('box-foley-seed1.mp4');
+  const file = join(workDir, `exported-${backend}.mp4`);
+  await download.saveAs(file);
+  await expect(page.locator('[data-testid="notice"]').textContent()).resolves.toContain('Exported box-foley-seed1.mp4.');
+  expect(await page.evaluate(() => [...(window as unknown as { exportStages: Set<string> }).exportStages])).toEqual(expect.arrayContaining(['copy-video']));
+
+  const streams = await ffprobeStreams(file);
+  expect(streams.map((s) => [s.codec_type, s.codec_name])).toEqual([['video', 'h264'], ['audio', 'opus']]);
+  expect(await videoMd5(file)).toBe(await videoMd5(clipPath));
+  const [videoEnd, audioEnd] = streams.map((s) => Number(s.start_time) + Number(s.duration));
+  expect(Math.abs(audioEnd! - videoEnd!)).toBeLessThanOrEqual(OPUS_FRAME_SEC);
+
+  const played = await playInChromium(page, new Uint8Array(await readFile(file)));
+  expect(played).toMatchObject({ ended: true, width: 128 });
+  expect(played.audioBytes).toBeGreaterThan(0);
+  expect(played.currentTime).toBeGreaterThan(DURATION_SEC - 0.1);
+  expect(appErrors(browser)).toEqual([]);
+}
+
 describe('Export MP4 on WASM', () => {
   it('refuses while generating, exports the take over the original sound, and Chromium plays the file', async () => {
-    const browser = await launchBrowser();
-    try {
+    await withBrowser(async (browser) => {
       const { page } = browser;
-      await openClip(page);
+      await openVideo(browser, server, clip, 'wasm');
       await generateAndWait(page, 2);
 
       // While a generation runs the export is refused with a notice, and the take already made stays.
@@ -99,37 +121,14 @@ describe('Export MP4 on WASM', () => {
       await page.getByTestId('cancel').click();
       await page.getByTestId('job').waitFor({ state: 'detached' });
 
-      await page.getByTestId('export-mix-original').check();
-      await page.getByTestId('export-original-db').fill('-6');
-      await recordExportStages(page);
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-mp4').click()]);
-      expect(download.suggestedFilename()).toBe('box-foley-seed1.mp4');
-      const file = join(workDir, 'exported.mp4');
-      await download.saveAs(file);
-      await expect(page.locator('[data-testid="notice"]').textContent()).resolves.toContain('Exported box-foley-seed1.mp4.');
-      expect(await page.evaluate(() => [...(window as unknown as { exportStages: Set<string> }).exportStages])).toEqual(expect.arrayContaining(['copy-video']));
-
-      const streams = await ffprobeStreams(file);
-      expect(streams.map((s) => [s.codec_type, s.codec_name])).toEqual([['video', 'h264'], ['audio', 'opus']]);
-      expect(await videoMd5(file)).toBe(await videoMd5(clipPath));
-      const [videoEnd, audioEnd] = streams.map((s) => Number(s.start_time) + Number(s.duration));
-      expect(Math.abs(audioEnd! - videoEnd!)).toBeLessThanOrEqual(OPUS_FRAME_SEC);
-
-      const played = await playInChromium(page, new Uint8Array(await readFile(file)));
-      expect(played).toMatchObject({ ended: true, width: 128 });
-      expect(played.audioBytes).toBeGreaterThan(0);
-      expect(played.currentTime).toBeGreaterThan(DURATION_SEC - 0.1);
-      expect(browser.errors.filter((line) => !line.includes('onnxruntime'))).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+      await exportAndCheck(browser, 'wasm');
+    });
   });
 
   it('cancels an export: no download, a notice, and Export MP4 is offered again', async () => {
-    const browser = await launchBrowser();
-    try {
+    await withBrowser(async (browser) => {
       const { page } = browser;
-      await openClip(page);
+      await openVideo(browser, server, clip, 'wasm');
       await generateAndWait(page, 2);
       let downloads = 0;
       page.on('download', () => downloads++);
@@ -143,8 +142,18 @@ describe('Export MP4 on WASM', () => {
       await page.getByTestId('export-mp4').waitFor();
       await page.waitForTimeout(1000);
       expect(downloads).toBe(0);
-    } finally {
-      await browser.close();
-    }
+    });
+  });
+});
+
+describe('Export MP4 on WebGPU', () => {
+  // SwiftShader runs WebGPU on the CPU: one sampler step on the 1.5 s clip keeps the generation short.
+  it('exports a take generated on WebGPU over the original sound, and Chromium plays the file', async () => {
+    await withBrowser(async (browser) => {
+      const { page } = browser;
+      expect((await openVideo(browser, server, clip, 'webgpu')).badge).toBe('WebGPU');
+      await generateAndWait(page, 1);
+      await exportAndCheck(browser, 'webgpu');
+    });
   });
 });
