@@ -10,7 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foley, ROOT } from './cli-runner';
 import { makeVideo } from './fixtures';
-import { dropFiles, fileFromDisk, launchBrowser, startServer, waitForEngine, waitForOpenOutcome, type AppServer } from './harness';
+import { openVideo, withBrowser } from './app-driver';
+import { fileFromDisk, startServer, type AppServer } from './harness';
 
 const TEST_PACK = path.join(ROOT, 'public/models/foley-test');
 let scratch: string;
@@ -48,13 +49,9 @@ describe('the app steps input', () => {
   });
 
   it("takes its max from the pack and will not start a job beyond it", async () => {
-    const browser = await launchBrowser();
-    try {
+    await withBrowser(async (browser) => {
       const { page } = browser;
-      await page.goto(`${server.url}?backend=wasm&pack=foley-test`);
-      await waitForEngine(page);
-      await dropFiles(page, [await fileFromDisk(clip)]);
-      expect((await waitForOpenOutcome(page)).opened).toBe(true);
+      await openVideo(browser, server, await fileFromDisk(clip), 'wasm');
       const steps = page.getByTestId('steps');
       expect(await steps.getAttribute('max')).toBe(String(maxSteps));
       await steps.fill(String(maxSteps + 1));
@@ -64,8 +61,6 @@ describe('the app steps input', () => {
       await page.getByTestId('steps-too-many').waitFor({ state: 'detached' });
       expect(await page.getByTestId('generate').isEnabled()).toBe(true);
       expect(browser.errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeVideo } from './fixtures';
-import { dropFiles, fileFromDisk, launchBrowser, startServer, waitForEngine, waitForOpenOutcome, type AppServer, type DropFile } from './harness';
+import { appErrors, openVideo, withBrowser, type Backend } from './app-driver';
+import { fileFromDisk, startServer, type AppServer, type BrowserSession, type DropFile } from './harness';
 
 let server: AppServer;
 let workDir: string;
@@ -48,11 +49,9 @@ async function takeRows(page: Page): Promise<TakeRow[]> {
 
 const row = (page: Page, id: string) => page.locator(`[data-testid="take"][data-take-id="${id}"]`);
 
-async function generateTakes(page: Page, backend: string, takes: number): Promise<TakeRow[]> {
-  await page.goto(`${server.url}?backend=${backend}&pack=foley-test`);
-  await waitForEngine(page);
-  await dropFiles(page, [clip]);
-  expect((await waitForOpenOutcome(page)).opened).toBe(true);
+async function generateTakes(browser: BrowserSession, backend: Backend, takes: number): Promise<TakeRow[]> {
+  const { page } = browser;
+  await openVideo(browser, server, clip, backend);
   await page.getByTestId('steps').fill('1');
   await page.getByTestId('seed').fill('20');
   await page.getByTestId('take-count').fill(String(takes));
@@ -73,10 +72,9 @@ async function generateTakes(page: Page, backend: string, takes: number): Promis
 
 describe('takes on WASM', () => {
   it('lists ranked takes with scores; solo, A/B, use and delete', async () => {
-    const browser = await launchBrowser();
-    try {
+    await withBrowser(async (browser) => {
       const { page } = browser;
-      const rows = await generateTakes(page, 'wasm', 3);
+      const rows = await generateTakes(browser, 'wasm', 3);
       const [best, second, third] = rows as [TakeRow, TakeRow, TakeRow];
       expect(await page.getByTestId('take-score').allTextContents()).toEqual(rows.map((r) => String(Math.round(r.total * 100))));
 
@@ -103,24 +101,19 @@ describe('takes on WASM', () => {
       const left = await takeRows(page);
       expect(left.map((r) => [r.id, r.chosen])).toEqual([[third.id, true]]);
       await expect(page.getByTestId('audio-lane').textContent()).resolves.toContain(`seed ${third.seed}`);
-      expect(browser.errors.filter((line) => !line.includes('onnxruntime'))).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+      expect(appErrors(browser)).toEqual([]);
+    });
   });
 });
 
 describe('takes on WebGPU', () => {
   it('lists two ranked takes and uses the second', async () => {
-    const browser = await launchBrowser();
-    try {
+    await withBrowser(async (browser) => {
       const { page } = browser;
-      const [, second] = (await generateTakes(page, 'webgpu', 2)) as [TakeRow, TakeRow];
+      const [, second] = (await generateTakes(browser, 'webgpu', 2)) as [TakeRow, TakeRow];
       await row(page, second.id).getByTestId('take-choose').click();
       await expect(page.getByTestId('audio-lane').textContent()).resolves.toContain(`seed ${second.seed}`);
-      expect(browser.errors.filter((line) => !line.includes('onnxruntime'))).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+      expect(appErrors(browser)).toEqual([]);
+    });
   });
 });
