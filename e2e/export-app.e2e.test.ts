@@ -4,35 +4,18 @@
  * streams as long as each other within one audio frame), and play it in Chromium with its audio track decoding.
  * Also (WASM): Export while a generation runs is refused with a notice, and Cancel stops an export with no download.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run } from './cli-runner';
-import { makeVideo } from './fixtures';
-import { appErrors, openVideo, withBrowser, type Backend } from './app-driver';
-import { fileFromDisk, generateAndWait, startServer, type AppServer, type BrowserSession, type DropFile } from './harness';
+import { appErrors, openVideo, useAppFixture, withBrowser, type Backend } from './app-driver';
+import { generateAndWait, type BrowserSession } from './harness';
 
 const DURATION_SEC = 1.5;
 /** Opus frames are 20 ms (Chromium's default); Debian's Chromium encodes no AAC. */
 const OPUS_FRAME_SEC = 0.02;
-let server: AppServer;
-let workDir: string;
-let clipPath: string;
-let clip: DropFile;
-
-beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'foley-export-app-'));
-  clipPath = await makeVideo({ path: join(workDir, 'box.mp4'), durationSec: DURATION_SEC, width: 128, height: 96, fps: 24, codec: 'h264', container: 'mp4', motion: 'moving-box', audio: true });
-  clip = await fileFromDisk(clipPath);
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await server?.close();
-  await rm(workDir, { recursive: true, force: true });
-});
+const app = useAppFixture('box.mp4', { durationSec: DURATION_SEC, width: 128, height: 96, fps: 24, codec: 'h264', container: 'mp4', motion: 'moving-box', audio: true });
 
 async function ffprobeStreams(file: string): Promise<{ codec_type: string; codec_name: string; start_time: string; duration: string }[]> {
   const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,start_time,duration', '-of', 'json', file]);
@@ -88,14 +71,14 @@ async function exportAndCheck(browser: BrowserSession, backend: Backend): Promis
   await recordExportStages(page);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-mp4').click()]);
   expect(download.suggestedFilename()).toBe('box-foley-seed1.mp4');
-  const file = join(workDir, `exported-${backend}.mp4`);
+  const file = join(app.workDir, `exported-${backend}.mp4`);
   await download.saveAs(file);
   await expect(page.locator('[data-testid="notice"]').textContent()).resolves.toContain('Exported box-foley-seed1.mp4.');
   expect(await page.evaluate(() => [...(window as unknown as { exportStages: Set<string> }).exportStages])).toEqual(expect.arrayContaining(['copy-video']));
 
   const streams = await ffprobeStreams(file);
   expect(streams.map((s) => [s.codec_type, s.codec_name])).toEqual([['video', 'h264'], ['audio', 'opus']]);
-  expect(await videoMd5(file)).toBe(await videoMd5(clipPath));
+  expect(await videoMd5(file)).toBe(await videoMd5(app.clipPath));
   const [videoEnd, audioEnd] = streams.map((s) => Number(s.start_time) + Number(s.duration));
   expect(Math.abs(audioEnd! - videoEnd!)).toBeLessThanOrEqual(OPUS_FRAME_SEC);
 
@@ -110,7 +93,7 @@ describe('Export MP4 on WASM', () => {
   it('refuses while generating, exports the take over the original sound, and Chromium plays the file', async () => {
     await withBrowser(async (browser) => {
       const { page } = browser;
-      await openVideo(browser, server, clip, 'wasm');
+      await openVideo(browser, app.server, app.clip, 'wasm');
       await generateAndWait(page, 2);
 
       // While a generation runs the export is refused with a notice, and the take already made stays.
@@ -128,7 +111,7 @@ describe('Export MP4 on WASM', () => {
   it('cancels an export: no download, a notice, and Export MP4 is offered again', async () => {
     await withBrowser(async (browser) => {
       const { page } = browser;
-      await openVideo(browser, server, clip, 'wasm');
+      await openVideo(browser, app.server, app.clip, 'wasm');
       await generateAndWait(page, 2);
       let downloads = 0;
       page.on('download', () => downloads++);
@@ -151,7 +134,7 @@ describe('Export MP4 on WebGPU', () => {
   it('exports a take generated on WebGPU over the original sound, and Chromium plays the file', async () => {
     await withBrowser(async (browser) => {
       const { page } = browser;
-      expect((await openVideo(browser, server, clip, 'webgpu')).badge).toBe('WebGPU');
+      expect((await openVideo(browser, app.server, app.clip, 'webgpu')).badge).toBe('WebGPU');
       await generateAndWait(page, 1);
       await exportAndCheck(browser, 'webgpu');
     });

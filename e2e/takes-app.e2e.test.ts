@@ -3,29 +3,12 @@
  * the playhead and A/B switches back to the chosen take; Use makes a take the result (the lane, the meters and the
  * WAV export follow it); Delete removes one, and deleting the chosen take chooses the best one left.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeVideo } from './fixtures';
-import { appErrors, openVideo, withBrowser, type Backend } from './app-driver';
-import { fileFromDisk, startServer, type AppServer, type BrowserSession, type DropFile } from './harness';
+import { describe, expect, it } from 'vitest';
+import { appErrors, openVideo, useAppFixture, withBrowser, type Backend } from './app-driver';
+import type { BrowserSession } from './harness';
 
-let server: AppServer;
-let workDir: string;
-let clip: DropFile;
-
-beforeAll(async () => {
-  workDir = await mkdtemp(join(tmpdir(), 'foley-takes-app-'));
-  clip = await fileFromDisk(await makeVideo({ path: join(workDir, 'drops.mp4'), durationSec: 1.5, width: 128, height: 96, fps: 24, codec: 'h264', container: 'mp4', motion: 'drops' }));
-  server = await startServer();
-});
-
-afterAll(async () => {
-  await server?.close();
-  await rm(workDir, { recursive: true, force: true });
-});
+const app = useAppFixture('drops.mp4', { durationSec: 1.5, width: 128, height: 96, fps: 24, codec: 'h264', container: 'mp4', motion: 'drops' });
 
 interface TakeRow {
   id: string;
@@ -51,7 +34,7 @@ const row = (page: Page, id: string) => page.locator(`[data-testid="take"][data-
 
 async function generateTakes(browser: BrowserSession, backend: Backend, takes: number): Promise<TakeRow[]> {
   const { page } = browser;
-  await openVideo(browser, server, clip, backend);
+  await openVideo(browser, app.server, app.clip, backend);
   await page.getByTestId('steps').fill('1');
   await page.getByTestId('seed').fill('20');
   await page.getByTestId('take-count').fill(String(takes));
