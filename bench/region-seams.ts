@@ -5,7 +5,7 @@
  * long spans at other points; energy jump, 10 ms RMS). References in the same run: the whole take measured at the
  * same edges (no seam there at all), and what a pack without known frames gives — an independent take of the same
  * video spliced in with the same crossfades.
- * Usage: npx tsx bench/region-seams.ts [--duration 12] [--start 4] [--end 6] [--motion moving-box|drops] [--pack public/models/foley-tiny]
+ * Usage: npx tsx bench/region-seams.ts [--duration 12] [--start 4] [--end 6] [--motion moving-box|drops] [--seed 1] [--pack public/models/foley-tiny]
  */
 import { existsSync, openAsBlob } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -33,10 +33,12 @@ async function main(): Promise<void> {
     { name: 'end', kind: 'number', description: 'region end, s' },
     { name: 'motion', kind: 'string', description: 'the test video: moving-box (a steady sound, as bench/seams.ts) or drops' },
     { name: 'pack', kind: 'string', description: 'pack folder' },
+    { name: 'seed', kind: 'number', description: 'seed of the whole take (the region take and the independent one use seed + 1)' },
   ]);
   const motion = (values.motion as string | undefined) ?? 'moving-box';
   if (motion !== 'moving-box' && motion !== 'drops') throw new Error(`--motion must be moving-box or drops; got "${motion}"`);
   const durationSec = (values.duration as number | undefined) ?? 12;
+  const seed = (values.seed as number | undefined) ?? 1;
   const range = { startSec: (values.start as number | undefined) ?? 4, endSec: (values.end as number | undefined) ?? 6 };
   const tiny = path.join(ROOT, 'public/models/foley-tiny');
   const packDir = path.resolve((values.pack as string | undefined) ?? (existsSync(tiny) ? tiny : path.join(ROOT, 'public/models/foley-test')));
@@ -54,11 +56,11 @@ async function main(): Promise<void> {
         video.close();
       }
     };
-    const take = await run({ seed: 1 });
+    const take = await run({ seed });
     const startedMs = performance.now();
-    const region = await run({ seed: 2, region: { ...range, take: { sampleRate: take.sampleRate, channels: take.channels } } });
+    const region = await run({ seed: seed + 1, region: { ...range, take: { sampleRate: take.sampleRate, channels: take.channels } } });
     const regionMs = performance.now() - startedMs;
-    const other = await run({ seed: 2 });
+    const other = await run({ seed: seed + 1 });
     // A pack without known frames: the same crossfades, around audio generated without hearing the take.
     const whole = [{ index: 0, startSample: 0, lengthSamples: take.channels[0]!.length, fadeInSamples: 0, fadeOutSamples: 0 }];
     const spliced = spliceRegion({ ...range, take: { sampleRate: take.sampleRate, channels: take.channels } }, other.channels, whole, take.sampleRate, (audio) => audio);
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
           knownFrames: pack.manifest.conditioning.known !== undefined,
           durationSec,
           motion,
+          seed,
           region: range,
           regionGenerateMs: Math.round(regionMs),
           samplesChangedOutsideCrossfades: changedOutside,

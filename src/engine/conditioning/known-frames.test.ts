@@ -11,6 +11,7 @@ import { referencePrefix, restoreKnown, windowKnown } from './known-frames';
 import { createNodeAdapter } from '../runtime/ort-node';
 import { loadPack, type LoadedPack } from '../pack/pack-loader';
 import { directoryPackSource } from '../pack/pack-source-node';
+import { readFloat32, type EngineTensor } from '../runtime/model-session';
 import { REGION_FADE_SEC } from '../sampling/region';
 
 const PACK_DIR = path.resolve(__dirname, '../../../public/models/foley-test');
@@ -98,6 +99,39 @@ describe('region regenerate on the test pack (known frames outside the range)', 
     // Only the windows around the region were generated.
     expect(result.windows[0]!.startSec).toBeGreaterThanOrEqual(0);
     expect(result.windows.at(-1)!.endSec).toBeLessThanOrEqual(2.6 + 1e-9);
+  }, 120_000);
+
+  it('puts the take\'s known rows back on the flow path before every DiT evaluation: x = (1 − t)·noise + t·known there', async () => {
+    const take = await generate(pack, await open(), { seed: 1, steps: 2 });
+    const dit = pack.sessions.dit;
+    const run = dit.run.bind(dit);
+    const calls: { t: number; x: Float32Array; known: Float32Array; mask: Float32Array }[] = [];
+    dit.run = async (feeds: Record<string, EngineTensor>) => {
+      const read = async (name: string) => Float32Array.from(await readFloat32(feeds[name]!));
+      calls.push({ t: (await read('t'))[0]!, x: await read('x'), known: await read('known'), mask: await read('known_mask') });
+      return run(feeds);
+    };
+    try {
+      await generate(pack, await open(), { seed: 2, steps: 2, region: { startSec: 1.0, endSec: 1.6, take: { sampleRate: take.sampleRate, channels: take.channels } } });
+    } finally {
+      dit.run = run;
+    }
+    const rows = (c: (typeof calls)[number]) => c.mask.length / 2;
+    let noise: Float32Array = new Float32Array(0);
+    let checked = 0;
+    let worst = 0;
+    for (const call of calls) {
+      // Euler from t = 0: the first evaluation of each window sees its initial noise.
+      if (call.t === 0) noise = call.x;
+      const dims = call.x.length / rows(call);
+      for (let j = 0; j < rows(call); j++) {
+        if (call.mask[j * 2] !== 1 || call.t === 0) continue;
+        for (let i = j * dims; i < (j + 1) * dims; i++) worst = Math.max(worst, Math.abs(call.x[i]! - ((1 - call.t) * noise[i]! + call.t * call.known[i]!)));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect(worst).toBeLessThan(1e-5);
   }, 120_000);
 
   it('refuses a region shorter than one latent frame or outside the clip, before any work', async () => {
