@@ -11,6 +11,7 @@ const helperSuffixes = ['-worker.ts', '-browser.ts', '-page.ts'];
 const available = readdirSync(here)
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !helperSuffixes.some((s) => f.endsWith(s)))
   .map((f) => f.slice(0, -3))
+  .concat('long-form-memory-browser') // a benchmark of its own despite the -browser.ts helper suffix
   .sort();
 
 const requested = process.argv.slice(2);
