@@ -32,13 +32,13 @@ interface TaskReport {
 function harnessWorker(dir: string): string {
   const engine = (file: string) => JSON.stringify(path.relative(dir, path.join(ROOT, 'src/engine', file)).split(path.sep).join('/'));
   return `
-import { env } from ${engine('env')};
-import { COMPONENT_NAMES } from ${engine('manifest')};
-import { createWebAdapter } from ${engine('ort-web')};
-import { loadPack } from ${engine('pack-loader')};
-import { httpPackSource } from ${engine('pack-source')};
-import { loadReference, runReference } from ${engine('reference')};
-import { generate } from ${engine('generate')};
+import { env } from ${engine('runtime/env')};
+import { COMPONENT_NAMES } from ${engine('pack/manifest')};
+import { createWebAdapter } from ${engine('runtime/ort-web')};
+import { loadPack } from ${engine('pack/pack-loader')};
+import { httpPackSource } from ${engine('pack/pack-source')};
+import { loadReference, runReference } from ${engine('conditioning/reference')};
+import { generate } from ${engine('sampling/generate')};
 import { openVideo } from ${JSON.stringify(path.relative(dir, path.join(ROOT, 'src/media/video-source')).split(path.sep).join('/'))};
 
 async function parity(pack, source) {
