@@ -21,7 +21,10 @@ describe('the built CLI', () => {
     expect(inputs).toContain('src/cli/main.ts');
     expect(inputs).toContain('src/engine/decoding/latent-decoder.ts');
     expect(inputs).toContain('node_modules/onnxruntime-node/package.json');
-    expect(inputs.every((input) => input.startsWith('src/') || /^node_modules\/[^/]+(\/[^/]+)?\/package\.json$/.test(input))).toBe(true);
+    // The sources, the manifest schema the pack reader imports, and each external package's package.json (their versions).
+    expect(inputs).toContain('docs/model-pack.schema.json');
+    const isInput = (input: string) => input.startsWith('src/') || input === 'docs/model-pack.schema.json' || /^node_modules\/[^/]+(\/[^/]+)?\/package\.json$/.test(input);
+    expect(inputs.filter((input) => !isInput(input))).toEqual([]);
     // Backdating the build is the same as editing a source after it (and touches no source another developer edits).
     const epoch = new Date(0);
     await utimes(STAMP, epoch, epoch);
