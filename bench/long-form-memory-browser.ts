@@ -17,7 +17,7 @@
  *        [--timeout-min 90]
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type CDPSession } from 'playwright-core';
@@ -137,18 +137,26 @@ async function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<numb
   return match ? Number(match[1]) : 0;
 }
 
-/** Renderer pids of this browser (SystemInfo lists only its own processes, not other sessions' Chromiums). */
-async function rendererPids(cdp: CDPSession): Promise<number[]> {
-  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
-  return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+/**
+ * Renderer pids of this browser only (other sessions run Chromiums too): Chromium hands each renderer the profile
+ * folder on its command line, and ours is a fresh one.
+ */
+async function rendererPids(profileDir: string): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
+  // Chromium rewrites its process title, so the arguments may be one space-separated string rather than NUL-separated.
+  const lines = await Promise.all(pids.map(async (pid) => (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ')));
+  const renderers = pids.filter((_, i) => lines[i]!.includes('--type=renderer ') && lines[i]!.includes(`--user-data-dir=${profileDir} `));
+  if (renderers.length === 0) throw new Error(`no Chromium renderer with --user-data-dir=${profileDir}`);
+  return renderers;
 }
 
 async function measureOne(server: AppServer, clipPath: string, videoSec: number, steps: number, timeoutMs: number) {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  // A real profile on disk, as a user's: the app autosaves the project (takes included) to IndexedDB/OPFS, which an
+  // off-the-record context refuses, and that saving is part of what long-form generation costs.
+  const profileDir = await mkdtemp(path.join(tmpdir(), 'foley-bench-profile-'));
+  const context = await chromium.launchPersistentContext(profileDir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 } });
   try {
-    const cdp = await browser.newBrowserCDPSession();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    const page = await context.newPage();
+    const page = context.pages()[0] ?? (await context.newPage());
     const poller = new WorkerHeapPoller(await context.newCDPSession(page));
     await poller.start();
     await page.goto(`${server.url}?backend=wasm&pack=foley-test`);
@@ -158,7 +166,7 @@ async function measureOne(server: AppServer, clipPath: string, videoSec: number,
     if (!opened.opened) throw new Error(`the ${videoSec} s clip did not open: ${opened.message}`);
     await page.getByTestId('steps').fill(String(steps));
 
-    const pids = await rendererPids(cdp);
+    const pids = await rendererPids(profileDir);
     const rssPeakKb = new Map<number, number>();
     let sampling = true;
     const sampler = (async () => {
@@ -178,7 +186,8 @@ async function measureOne(server: AppServer, clipPath: string, videoSec: number,
     }
     const wallSec = (performance.now() - startMs) / 1000;
     const notices = await page.locator('[data-testid="notice"]').allTextContents();
-    if (notices.length > 0) throw new Error(`generation of the ${videoSec} s clip failed: ${notices.join(' | ')}`);
+    const errors = await page.locator('[data-testid="notice"][data-kind="error"]').allTextContents();
+    if (errors.length > 0) throw new Error(`generation of the ${videoSec} s clip failed: ${errors.join(' | ')}`);
 
     // VmHWM is the kernel's own peak, so it catches what a 250 ms poll of VmRSS may miss.
     const renderers = await Promise.all(pids.map(async (pid) => ({ pid, vmHwmMb: round((await procStatusKb(pid, 'VmHWM')) / 1024), polledRssPeakMb: round((rssPeakKb.get(pid) ?? 0) / 1024) })));
@@ -194,11 +203,13 @@ async function measureOne(server: AppServer, clipPath: string, videoSec: number,
       allWorkersPeakMb: round(poller.allWorkersPeakMb),
       workers,
       heapPolls: poller.polls,
+      notices,
       rendererPeakRssMb: Math.max(...renderers.map((r) => r.vmHwmMb)),
       renderers,
     };
   } finally {
-    await browser.close();
+    await context.close();
+    await rm(profileDir, { recursive: true, force: true });
   }
 }
 
