@@ -12,6 +12,8 @@
  * memory (onnxruntime-web's linear memory) is in NEITHER: checked on this Chromium (156), a 200 MB
  * WebAssembly.Memory left backingStorageSize unchanged while a 200 MB Uint8Array raised it by 200 MB. The renderer's
  * VmHWM is the figure that includes it.
+ * takeMb is the finished take (float32 × channels) the worker hands back; engineBeyondTakeMb is the engine worker's
+ * heap + ArrayBuffers minus it, the pipeline's own share (as workerPath in bench/long-form-memory.ts does on Node).
  * Goal: ratios long/short ≤ 1.3. Prints one JSON document.
  * Usage: npx tsx bench/long-form-memory-browser.ts [--short 60] [--long 600] [--steps 1] [--skip-long]
  *        [--timeout-min 90]
@@ -234,7 +236,10 @@ async function main(): Promise<void> {
       const clip = await makeVideo({ path: path.join(scratch, `clip-${seconds}.mp4`), durationSec: seconds, width: 160, height: 120, fps: 8, codec: 'h264', container: 'mp4', motion: 'moving-box' });
       runs.push(await measureOne(server, clip, seconds, steps, timeoutMs));
     }
-    const [short, long] = runs;
+    // The finished take (float32 per channel) is what the worker must hand back; memory beyond it is the pipeline's own.
+    const manifest = JSON.parse(await readFile(path.join(ROOT_DIR, 'public/models/foley-test/manifest.json'), 'utf8')) as { sampleRate: number; channels: number };
+    const takeMb = (seconds: number) => (seconds * manifest.sampleRate * manifest.channels * 4) / MB;
+    const [short, long] = runs.map((run) => ({ ...run, takeMb: round(takeMb(run.videoSec)), engineBeyondTakeMb: round(run.engineWorker.heapPlusBackingMb - takeMb(run.videoSec)) }));
     const ratio = (pick: (r: NonNullable<typeof short>) => number) => (short && long ? round(pick(long) / pick(short)) : null);
     console.log(JSON.stringify({
       benchmark: 'app (WASM, foley-test pack) generating a long vs a short synthetic video: engine worker heap and renderer peak RSS',
@@ -244,6 +249,7 @@ async function main(): Promise<void> {
       ratiosLongToShort: {
         engineWorkerHeapUsed: ratio((r) => r.engineWorker.usedMb),
         engineWorkerHeapPlusBacking: ratio((r) => r.engineWorker.heapPlusBackingMb),
+        engineWorkerBeyondTake: ratio((r) => r.engineBeyondTakeMb),
         allWorkersHeapPlusBacking: ratio((r) => r.allWorkersPeakMb),
         rendererPeakRss: ratio((r) => r.rendererPeakRssMb),
       },
