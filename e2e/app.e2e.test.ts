@@ -249,12 +249,21 @@ describe('cancel', () => {
     try {
       const { page } = browser;
       await openClip(page, 'wasm');
-      await page.getByTestId('steps').fill('8');
+      // The 1.5 s clip can finish before the cancel arrives on an idle machine; two minutes at the pack's most steps
+      // cannot, so the cancel lands mid-run. The next generation then runs on that video.
+      const longClip = await fileFromDisk(
+        await makeVideo({ path: join(workDir, 'long.mp4'), durationSec: 120, width: 64, height: 48, fps: 8, codec: 'h264', container: 'mp4', motion: 'moving-box' }),
+      );
+      await dropFiles(page, [longClip]);
+      expect((await waitForOpenOutcome(page)).message).toMatch(/long\.mp4 · 64×48 · avc1\.\w+ · 120\.00 s/);
+      await page.getByTestId('steps').fill('20');
       await page.getByTestId('generate').click();
+      await page.getByTestId('job').waitFor({ state: 'visible' });
       await page.getByTestId('cancel').click();
       await page.getByTestId('job').waitFor({ state: 'detached', timeout: 120_000 });
       const outcome = { notices: await page.locator('[data-testid="notice"]').allTextContents(), waveforms: await page.getByTestId('waveform').count() };
       expect(outcome).toEqual({ notices: [expect.stringMatching(/^Generation cancelled\./)], waveforms: 0 });
+      await page.getByTestId('steps').fill('1');
       await generateAndWait(page);
       expect(Number(await page.getByTestId('audio-lane').getAttribute('data-samples'))).toBeGreaterThan(0);
     } finally {
