@@ -14,6 +14,7 @@ import torch
 
 from foley.audio import audio_to_latent, griffin_lim, latent_to_mel_power, mel_to_magnitude
 from foley.config import FoleyConfig
+from foley.export.manifest import latent_section
 
 DURATION_SEC = 0.3
 
@@ -36,18 +37,9 @@ def parity_signal(sample_rate: int) -> np.ndarray:
 
 
 def log_mel_params(cfg: FoleyConfig) -> dict:
-    """The config's latent fields under the names of src/dsp/log-mel.ts LogMelParams."""
-    return {
-        'sampleRate': cfg.sample_rate,
-        'nFft': cfg.n_fft,
-        'hop': cfg.hop,
-        'nMels': cfg.n_mels,
-        'fminHz': cfg.fmin_hz,
-        'fmaxHz': cfg.fmax_hz,
-        'logFloor': cfg.log_floor,
-        'mean': cfg.latent_mean,
-        'std': cfg.latent_std,
-    }
+    """The manifest's latent block under the names of src/dsp/log-mel.ts LogMelParams (plus the sample rate)."""
+    latent = latent_section(cfg)
+    return {'sampleRate': cfg.sample_rate, **{k: v for k, v in latent.items() if k not in ('kind', 'lengthMultiple')}}
 
 
 def build_fixture(cfg: FoleyConfig) -> dict:

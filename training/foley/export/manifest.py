@@ -66,6 +66,22 @@ def validate(m: dict) -> None:
         raise ValueError(f'manifest.json: {"; ".join(problems)}')
 
 
+def latent_section(cfg: FoleyConfig) -> dict:
+    """The manifest's `latent` block: how audio becomes the model's log-mel latent (the fixtures reuse it)."""
+    return {
+        'kind': 'log-mel',
+        'nFft': cfg.n_fft,
+        'hop': cfg.hop,
+        'nMels': cfg.n_mels,
+        'fminHz': cfg.fmin_hz,
+        'fmaxHz': cfg.fmax_hz,
+        'logFloor': cfg.log_floor,
+        'mean': cfg.latent_mean,
+        'std': cfg.latent_std,
+        'lengthMultiple': cfg.length_multiple,
+    }
+
+
 def build(
     cfg: FoleyConfig,
     *,
@@ -90,18 +106,7 @@ def build(
         'license': license_id,
         'sampleRate': cfg.sample_rate,
         'channels': cfg.channels,
-        'latent': {
-            'kind': 'log-mel',
-            'nFft': cfg.n_fft,
-            'hop': cfg.hop,
-            'nMels': cfg.n_mels,
-            'fminHz': cfg.fmin_hz,
-            'fmaxHz': cfg.fmax_hz,
-            'logFloor': cfg.log_floor,
-            'mean': cfg.latent_mean,
-            'std': cfg.latent_std,
-            'lengthMultiple': cfg.length_multiple,
-        },
+        'latent': latent_section(cfg),
         'decoder': {'kind': 'griffin-lim', 'iterations': cfg.griffin_lim_iterations, 'momentum': cfg.griffin_lim_momentum},
         'video': {'visualFps': cfg.visual_fps, 'syncFps': cfg.sync_fps, 'width': cfg.frame_size, 'height': cfg.frame_size},
         'loudness': {'curveRate': cfg.curve_rate, 'windowSec': cfg.loudness_window_sec, 'minLufs': cfg.min_lufs, 'maxLufs': cfg.max_lufs},
