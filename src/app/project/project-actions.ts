@@ -32,7 +32,7 @@ export const projectStarted = defineAction<string>({
 
 export const awaitedVideoProblem = defineAction<NonNullable<AwaitedVideo['problem']>>({
   name: 'awaitedVideoProblem',
-  label: 'Video not found',
+  label: 'Video unavailable',
   perform: (state, problem) => {
     const awaited = state.project.awaitingVideo;
     return skip(awaited ? { ...state, project: { ...state.project, awaitingVideo: { ...awaited, problem } } } : state);

@@ -11,7 +11,7 @@ import { ProjectDb, type LoadedProject } from './project-db';
 import { awaitedVideoProblem, awaitedVideoReading, projectRestored, projectSaved, projectSaveFailed, projectStarted, recentChanged } from './project-actions';
 import { PART_NAMES, partsOf, toSavedProject, worthSaving, type SavedParts, type SavedVideo } from './saved-project';
 import { storageProblem } from './storage-problem';
-import { droppedHandleFor, readHandleVideo, readStoredVideo, removeVideoBytes, storeVideoBytes, type VideoRead } from './video-store';
+import { droppedHandleFor, openProblem, readHandleVideo, readStoredVideo, removeVideoBytes, sizeProblem, storeVideoBytes, type VideoRead } from './video-store';
 
 /** Pause after the last change before saving: long enough that typing does not write per key. */
 export const SAVE_DELAY_MS = 400;
@@ -58,8 +58,8 @@ export class ProjectKeeper {
   private written: Written = { id: '', parts: {}, video: null, savedVideo: null };
   /** The handle of the restored project's video, kept for "Allow access". */
   private handle: FileSystemFileHandle | null = null;
-  /** The keeper itself is opening the restored video: it is the saved one, not a new file to copy. */
-  private reopening = false;
+  /** The restored video the keeper itself is opening: the saved one, not a new file to copy. */
+  private reopening: File | null = null;
   /** A video whose copy failed; not retried on every save (each try would copy the whole file again). */
   private videoFailed: LoadedVideo | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -146,9 +146,10 @@ export class ProjectKeeper {
 
   private follow(state: AppState, previous: AppState): void {
     if (this.reopening && state.opening === null && previous.opening !== null) {
-      this.reopening = false;
-      // The stored file is there but no longer opens (damaged): ask for it like a missing one.
-      if (state.video === previous.video) this.host.manager.dispatch(awaitedVideoProblem, 'gone');
+      const file = this.reopening;
+      this.reopening = null;
+      // The file was read but did not open: say why (replaced, damaged, gone meanwhile) and ask for it.
+      if (state.video === previous.video) void this.explainFailedOpen(file);
       else this.written.video = state.video;
     }
     if (!changedForSave(state, previous)) return;
@@ -177,13 +178,21 @@ export class ProjectKeeper {
       read = { problem: 'gone' };
     }
     if ('problem' in read) return this.host.manager.dispatch(awaitedVideoProblem, read.problem);
+    // Another size is another file: opening it would drop the takes made for the saved one.
+    const changed = sizeProblem(read.file, saved);
+    if (changed) return this.host.manager.dispatch(awaitedVideoProblem, changed);
     this.host.manager.dispatch(awaitedVideoReading, undefined);
     // Like a user's drop, the restore follows the engine's start rather than racing it. (The hang once blamed on
     // opening during the pack load was the video decoder waiting for the model's WebAssembly compile; see
     // DEFAULT_START_TIMEOUT_SEC in src/media/decode-pump.ts.)
     await this.engineSettled();
-    this.reopening = true;
+    this.reopening = read.file;
     this.host.openFiles([read.file]);
+  }
+
+  private async explainFailedOpen(file: File): Promise<void> {
+    const source = this.written.savedVideo?.source ?? 'opfs';
+    this.host.manager.dispatch(awaitedVideoProblem, await openProblem(file, source));
   }
 
   private engineSettled(): Promise<void> {

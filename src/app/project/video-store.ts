@@ -9,6 +9,9 @@
  *   (createWritable writes to a swap file), so a full disk leaves no half video behind.
  */
 
+import type { AwaitedVideo } from '../store/state';
+import type { SavedVideo, VideoSource } from './saved-project';
+
 const VIDEO_DIR = 'project-videos';
 
 /** The parts of the File System Access permission API TypeScript's DOM library does not declare yet. */
@@ -22,9 +25,13 @@ async function videoDir(): Promise<FileSystemDirectoryHandle> {
   return root.getDirectoryHandle(VIDEO_DIR, { create: true });
 }
 
+function errorName(error: unknown): unknown {
+  return (error as { name?: unknown } | null)?.name;
+}
+
+/** NotFoundError only: a NotReadableError means the file is there but the system refused to read it. */
 function isMissing(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  return name === 'NotFoundError' || name === 'NotReadableError';
+  return errorName(error) === 'NotFoundError';
 }
 
 /** Copies the video's bytes into OPFS under the project id; throws (e.g. QuotaExceededError) with nothing left behind. */
@@ -48,22 +55,59 @@ export async function removeVideoBytes(projectId: string): Promise<void> {
   }
 }
 
+/** Why a saved video cannot be used (see AwaitedVideo.problem). */
+export type VideoProblem = NonNullable<AwaitedVideo['problem']>;
+
 /** The result of reading a saved video back: the file, or why it could not be read. */
-export type VideoRead = { file: File } | { problem: 'gone' | 'permission' };
+export type VideoRead = { file: File } | { problem: VideoProblem };
+
+/** The problem a failed read names: gone, refused by the system, or refused by the browser. */
+function readProblem(error: unknown): VideoProblem | null {
+  if (isMissing(error)) return 'gone';
+  if (errorName(error) === 'NotReadableError') return 'unreadable';
+  if (errorName(error) === 'NotAllowedError') return 'permission';
+  return null;
+}
+
+/**
+ * A read file that is not the one saved: another size means the file at the handle was replaced or edited, or the
+ * copy in browser storage is damaged; either way the takes were made for a different video.
+ */
+export function sizeProblem(file: File, saved: SavedVideo): VideoProblem | null {
+  if (file.size === saved.sizeBytes) return null;
+  return saved.source === 'opfs' ? 'copy-damaged' : 'changed';
+}
+
+/**
+ * Why a restored file that was read did not open: reading its first and last byte tells a file that went away or
+ * became unreadable meanwhile (File reads are lazy) from one whose bytes are there but are no video.
+ */
+export async function openProblem(file: File, source: VideoSource): Promise<VideoProblem> {
+  try {
+    await file.slice(0, 1).arrayBuffer();
+    await file.slice(Math.max(0, file.size - 1)).arrayBuffer();
+  } catch (error) {
+    const problem = readProblem(error);
+    if (problem) return problem;
+  }
+  return source === 'opfs' ? 'copy-damaged' : 'not-video';
+}
 
 export async function readStoredVideo(projectId: string, fileName: string, mimeType: string): Promise<VideoRead> {
   try {
     const stored = await (await videoDir()).getFileHandle(projectId);
     return { file: new File([await stored.getFile()], fileName, { type: mimeType }) };
   } catch (error) {
-    if (isMissing(error)) return { problem: 'gone' };
+    const problem = readProblem(error);
+    if (problem) return { problem };
     throw error;
   }
 }
 
 /**
  * Reads a handle's file. `ask`: request permission (only inside a user gesture; outside one Chromium refuses).
- * A handle whose permission is not granted reports `permission`; one whose file was moved or deleted, `gone`.
+ * A handle whose permission is not granted reports `permission`; one whose file was moved or deleted, `gone`; one
+ * the system refuses to read, `unreadable`.
  */
 export async function readHandleVideo(handle: FileSystemFileHandle, ask: boolean): Promise<VideoRead> {
   const permissioned = handle as FileSystemFileHandle & PermissionedHandle;
@@ -75,8 +119,8 @@ export async function readHandleVideo(handle: FileSystemFileHandle, ask: boolean
   try {
     return { file: await handle.getFile() };
   } catch (error) {
-    if (isMissing(error)) return { problem: 'gone' };
-    if ((error as { name?: unknown } | null)?.name === 'NotAllowedError') return { problem: 'permission' };
+    const problem = readProblem(error);
+    if (problem) return { problem };
     throw error;
   }
 }

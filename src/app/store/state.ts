@@ -155,8 +155,13 @@ export interface AwaitedVideo {
   fileName: string;
   sizeBytes: number;
   durationSec: number;
-  /** null: being read; `gone`: the file was removed or moved; `permission`: the browser needs the user's OK. */
-  problem: null | 'gone' | 'permission';
+  /**
+   * null: being read; `gone`: the file was removed or moved; `permission`: the browser needs the user's OK;
+   * `unreadable`: it is there but the system refused to read it; `changed`: the file at the kept handle is not the
+   * size it was saved at; `not-video`: it is there but no longer opens as a video; `copy-damaged`: the copy in
+   * browser storage does not open or is not the size it was saved at.
+   */
+  problem: null | 'gone' | 'permission' | 'unreadable' | 'changed' | 'not-video' | 'copy-damaged';
 }
 
 /** The saved project this session works on (src/app/project keeps it in IndexedDB and OPFS). */
