@@ -22,6 +22,7 @@ import torch
 from foley import tags
 from foley.audio import audio_to_latent
 from foley.augment import augment_frames
+from foley.beds import BedBank, add_bed
 from foley.config import FoleyConfig, preset
 from foley.flow import flow_loss, interpolate, sample_times
 from foley.loudness import momentary_curve, normalise_curve
@@ -284,7 +285,8 @@ def build_models(args, dataset, rng: np.random.Generator) -> tuple[FoleyModel, F
         ema.load_state_dict(state['model'])
         if 'optimizer' in state:
             optimizer.load_state_dict(state['optimizer'])
-        step = state['step']
+        # --restart-schedule: a fine-tune from --init runs its own warm-up and cosine instead of the init's tail.
+        step = 0 if getattr(args, 'restart_schedule', False) and not resuming else state['step']
     else:
         ema.load_state_dict(model.state_dict())
     return model, ema.requires_grad_(False), optimizer, step
@@ -305,6 +307,8 @@ def train(args) -> None:
     dataset = open_dataset(args.data)
     model, ema, optimizer, step = build_models(args, dataset, rng)
     cfg = model.cfg
+    # Beds draw from their own generator, so clip picks and known-frame tasks match a run without --beds.
+    bank, bed_rng = (BedBank(args.bed_corpus), np.random.default_rng([args.seed, 1])) if args.beds > 0 else (None, None)
     print(f'latent mean {cfg.latent_mean} std {cfg.latent_std}; {sum(p.numel() for p in model.parameters())} parameters', flush=True)
     started = time.time()
     log = (args.out / 'log.jsonl').open('a')
@@ -312,6 +316,8 @@ def train(args) -> None:
         if step % args.refresh == 0:
             dataset = open_dataset(args.data)
         items = [dataset[int(i)] for i in rng.integers(len(dataset), size=args.batch)]
+        if bank is not None:
+            items = [add_bed(item, bank, bed_rng, args.beds) for item in items]
         tick = time.time()
         for group in optimizer.param_groups:
             group['lr'] = learning_rate(step, args.steps, args.lr, args.warmup)
@@ -324,7 +330,7 @@ def train(args) -> None:
         step += 1
         record = {'step': step, 'flow': round(flow.item(), 4), 'loudness_l1': round(loud.item(), 4),
                   'grad_norm': round(grad_norm.item(), 3), 'sec': round(time.time() - tick, 2), 'clips': len(dataset),
-                  'cpu_sec': round(time.process_time(), 1)}  # fmt: skip
+                  'beds': sum('bed' in item for item in items), 'cpu_sec': round(time.process_time(), 1)}  # fmt: skip
         log.write(json.dumps(record) + '\n')
         if step % args.log_every == 0:
             log.flush()
@@ -356,6 +362,9 @@ def main() -> None:
     parser.add_argument('--resume', action='store_true')
     parser.add_argument('--init', type=Path, help='start from these weights (foley.export.from_pack of a released pack)')
     parser.add_argument('--augment', action='store_true', help='domain-randomise the video (foley/augment.py)')
+    parser.add_argument('--restart-schedule', action='store_true', help='with --init: count steps from 0 (warm-up + cosine)')
+    parser.add_argument('--beds', type=float, default=0.0, help='probability of mixing an ambience bed into a clip (foley/beds.py)')
+    parser.add_argument('--bed-corpus', type=Path, default=Path('work/corpus'), help='corpus whose train-split beds are mixed in')
     train(parser.parse_args())
 
 
