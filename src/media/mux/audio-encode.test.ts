@@ -1,7 +1,8 @@
 /** Packet timing as pure arithmetic, then the real encoder of this platform (@napi-rs/webcodecs in Node). */
 import { describe, expect, it } from 'vitest';
 import { installNodeWebCodecs } from '../node-webcodecs';
-import { AAC_PRIMING_SAMPLES, chooseSoundtrackEncoding, encodeSoundtrack, opusPreSkip, packetTimings } from './audio-encode';
+import { chooseSoundtrackEncoding, encodePackets, encodeSoundtrack, opusPreSkip, packetTimings, type SoundtrackInput } from './audio-encode';
+import { encoderDelaySamples } from './encoder-delay';
 
 installNodeWebCodecs();
 
@@ -41,10 +42,32 @@ describe('encodeSoundtrack', () => {
     const progress: number[] = [];
     const encoded = await encodeSoundtrack({ sampleRate, channels }, encoding, { onProgress: (f) => progress.push(f) });
     expect(encoded.decoderConfig).toMatchObject({ codec: 'mp4a.40.2', sampleRate, numberOfChannels: 2 });
-    expect(encoded.packets.length).toBe(Math.ceil((sampleRate + AAC_PRIMING_SAMPLES) / 1024));
+    expect(encoded.packets.length).toBe(Math.ceil((sampleRate + (await encoderDelaySamples(encoding.config))) / 1024));
     const last = encoded.packets.at(-1)!;
     expect(last.timestampSec + last.durationSec).toBeCloseTo(1, 9);
     expect(progress.at(-1)).toBe(1);
+  });
+
+  it('hands packets on while the input is still being read, a block at a time', async () => {
+    const sampleRate = 44100;
+    const reads: number[] = [];
+    const input: SoundtrackInput = {
+      sampleRate, channelCount: 1, frames: 30 * sampleRate,
+      read: (start, frames) => {
+        reads.push(start);
+        return Promise.resolve([new Float32Array(frames).fill(0.1)]);
+      },
+    };
+    const readsAtPacket: number[] = [];
+    let last = { timestampSec: 0, durationSec: 0 };
+    for await (const packet of encodePackets(input, await chooseSoundtrackEncoding(sampleRate, 1))) {
+      readsAtPacket.push(reads.length);
+      last = packet;
+    }
+    // The encoder answers asynchronously, a few blocks behind (4 of 30 here); what matters is long before the end.
+    expect(readsAtPacket[0]).toBeLessThanOrEqual(6);
+    expect(reads.length).toBe(30);
+    expect(last.timestampSec + last.durationSec).toBeCloseTo(30, 9);
   });
 
   it('stops when aborted', async () => {

@@ -1,11 +1,10 @@
 /**
  * The soundtrack encoded with WebCodecs AudioEncoder: AAC-LC where the platform has an encoder for it (Chrome on
  * Windows/macOS, @napi-rs/webcodecs in Node), otherwise Opus (Debian's Chromium encodes Opus only). Packets are
- * re-timed from their index here, because encoders label them unreliably: @napi-rs/webcodecs 1.3.1 gives the last
- * two AAC packets of a 1 s clip the timestamps 998458 µs / 998458 µs with durations 1024 µs and 68 µs.
+ * re-timed from their index (see encodePackets), AAC's priming measured from the encoder (encoder-delay.ts).
  */
-import { throwIfAborted } from '../media-error';
-import { MediaError } from '../media-error';
+import { MediaError, throwIfAborted } from '../media-error';
+import { encoderDelaySamples } from './encoder-delay';
 import type { PlanarAudio } from './mix-original';
 
 export type SoundtrackCodec = 'aac' | 'opus';
@@ -24,12 +23,7 @@ const CANDIDATES: { codec: SoundtrackCodec; webCodec: string }[] = [
   { codec: 'opus', webCodec: 'opus' },
 ];
 
-/**
- * AAC-LC encoders put 1024 priming samples before the signal (FFmpeg's `aac`, which @napi-rs/webcodecs wraps, and
- * Windows Media Foundation; ISO/IEC 14496-3 decoders need one frame of history). The muxer trims them with an edit
- * list. Opus needs nothing here: its pre-skip travels in the OpusHead the encoder returns, which goes into dOps.
- */
-export const AAC_PRIMING_SAMPLES = 1024;
+/** AAC frames are 1024 samples by definition (ISO/IEC 14496-3, AAC-LC). */
 export const AAC_FRAME_SAMPLES = 1024;
 
 /** The first codec the platform encodes at this rate and layout; a MediaError when neither is available. */
@@ -43,11 +37,41 @@ export async function chooseSoundtrackEncoding(sampleRate: number, numberOfChann
   throw new MediaError('unsupported-codec', `This browser or system cannot encode audio as AAC or Opus (${numberOfChannels} channels at ${sampleRate} Hz), so an MP4 cannot be written here.`);
 }
 
+/** One encoded packet on the video's clock; the first also carries the decoder configuration the muxer needs. */
+export interface SoundtrackPacket {
+  data: Uint8Array;
+  timestampSec: number;
+  durationSec: number;
+  /** From the encoder's first output (AudioSpecificConfig or OpusHead); the rate is the coded one (48 kHz for Opus). */
+  decoderConfig?: AudioDecoderConfig;
+}
+
 export interface EncodedSoundtrack {
   codec: SoundtrackCodec;
-  /** From the encoder's first output (AudioSpecificConfig or OpusHead); the rate is the coded one (48 kHz for Opus). */
   decoderConfig: AudioDecoderConfig;
-  packets: { data: Uint8Array; timestampSec: number; durationSec: number }[];
+  packets: SoundtrackPacket[];
+}
+
+/**
+ * Audio handed to the encoder a block at a time, so a long take can come from a file instead of memory.
+ * `read` may return views into reused buffers: they are copied before the next read.
+ */
+export interface SoundtrackInput {
+  sampleRate: number;
+  channelCount: number;
+  /** Length, samples per channel. */
+  frames: number;
+  read(start: number, frames: number): Promise<readonly Float32Array[]>;
+}
+
+/** A take in memory as a SoundtrackInput. */
+export function planarInput(audio: PlanarAudio): SoundtrackInput {
+  return {
+    sampleRate: audio.sampleRate,
+    channelCount: audio.channels.length,
+    frames: audio.channels[0]?.length ?? 0,
+    read: (start, frames) => Promise.resolve(audio.channels.map((channel) => channel.subarray(start, start + frames))),
+  };
 }
 
 export interface PacketTiming {
@@ -61,15 +85,15 @@ export interface PacketTiming {
  * soundtrack's true length instead of running up to a frame past the picture.
  */
 export function packetTimings(count: number, frameSamples: number, primingSamples: number, sampleRate: number, signalSec: number): PacketTiming[] {
-  const timings: PacketTiming[] = [];
-  for (let k = 0; k < count; k++) {
-    const timestampSec = (k * frameSamples - primingSamples) / sampleRate;
-    const fullSec = frameSamples / sampleRate;
-    const last = k === count - 1;
-    const durationSec = last && timestampSec < signalSec && timestampSec + fullSec > signalSec ? signalSec - timestampSec : fullSec;
-    timings.push({ timestampSec, durationSec });
-  }
-  return timings;
+  return Array.from({ length: count }, (_, k) => packetTiming(k, k === count - 1, frameSamples, primingSamples, sampleRate, signalSec));
+}
+
+/** Packet `k` of packetTimings; `last` shortens it to end with the signal. */
+export function packetTiming(k: number, last: boolean, frameSamples: number, primingSamples: number, sampleRate: number, signalSec: number): PacketTiming {
+  const timestampSec = (k * frameSamples - primingSamples) / sampleRate;
+  const fullSec = frameSamples / sampleRate;
+  const durationSec = last && timestampSec < signalSec && timestampSec + fullSec > signalSec ? signalSec - timestampSec : fullSec;
+  return { timestampSec, durationSec };
 }
 
 /** RFC 7845 §5.1: Opus is always decoded at 48 kHz; PreSkip counts samples at that rate. */
@@ -96,62 +120,108 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function planarBlock(audio: PlanarAudio, start: number, frames: number): Float32Array<ArrayBuffer> {
-  const block = new Float32Array(frames * audio.channels.length);
-  audio.channels.forEach((channel, c) => block.set(channel.subarray(start, start + frames), c * frames));
+function planarBlock(channels: readonly Float32Array[], frames: number): Float32Array<ArrayBuffer> {
+  const block = new Float32Array(frames * channels.length);
+  channels.forEach((channel, c) => block.set(channel.subarray(0, frames), c * frames));
   return block;
 }
 
-export async function encodeSoundtrack(audio: PlanarAudio, encoding: SoundtrackEncoding, options: EncodeOptions = {}): Promise<EncodedSoundtrack> {
-  const chunks: Uint8Array[] = [];
-  const chunkDurationsUs: number[] = [];
-  // A holder, not a `let`: TypeScript does not see the encoder's callback assign it.
-  const described: { config: AudioDecoderConfig | null } = { config: null };
-  let failure: unknown = null;
+/** What the encoder has handed out and not yet been taken; filled by its output callback. */
+interface EncoderOutput {
+  chunks: Uint8Array[];
+  firstDurationUs: number | null;
+  config: AudioDecoderConfig | null;
+  failure: unknown;
+}
+
+function openEncoder(config: AudioEncoderConfig, out: EncoderOutput): AudioEncoder {
   const encoder = new AudioEncoder({
     output: (chunk, meta) => {
       const data = new Uint8Array(chunk.byteLength);
       chunk.copyTo(data);
-      chunks.push(data);
-      chunkDurationsUs.push(chunk.duration ?? 0);
-      described.config ??= meta?.decoderConfig ?? null;
+      out.chunks.push(data);
+      out.firstDurationUs ??= chunk.duration ?? 0;
+      out.config ??= meta?.decoderConfig ?? null;
     },
-    error: (error) => (failure = error),
+    error: (error) => (out.failure ??= error),
   });
-  const totalFrames = audio.channels[0]!.length;
-  const blockFrames = Math.max(1, Math.round(BLOCK_SEC * audio.sampleRate));
+  encoder.configure(config);
+  return encoder;
+}
+
+/**
+ * Packet times from the stream's first output: the frame length (AAC 1024; Opus whatever the encoder chose, 20 ms by
+ * default), the priming before time 0 (AAC: the encoder's measured delay; Opus: none, its pre-skip travels in the
+ * OpusHead inside dOps and decoders drop it, so the signal ends that much later instead).
+ */
+function timingOf(codec: SoundtrackCodec, out: EncoderOutput, config: AudioDecoderConfig, primingSamples: number, input: SoundtrackInput) {
+  const codedRate = config.sampleRate;
+  const frameSamples = codec === 'aac' ? AAC_FRAME_SAMPLES : Math.round(((out.firstDurationUs ?? 0) / 1e6) * codedRate);
+  const preSkipSec = codec === 'opus' ? opusPreSkip(config.description) / OPUS_RATE : 0;
+  const signalSec = input.frames / input.sampleRate + preSkipSec;
+  const priming = codec === 'aac' ? primingSamples : 0;
+  return (k: number, last: boolean): PacketTiming => packetTiming(k, last, frameSamples, priming, codedRate, signalSec);
+}
+
+/**
+ * The soundtrack's packets in order, as the encoder makes them: the input is read and encoded a block at a time and
+ * each packet handed on once the next exists (the last one's length depends on being last), so memory holds a
+ * block and a few packets whatever the length. Packets are re-timed from their index here, because encoders label
+ * them unreliably: @napi-rs/webcodecs 1.3.1 gives the last two AAC packets of a 1 s clip the timestamps
+ * 998458 µs / 998458 µs with durations 1024 µs and 68 µs.
+ */
+export async function* encodePackets(input: SoundtrackInput, encoding: SoundtrackEncoding, options: EncodeOptions = {}): AsyncGenerator<SoundtrackPacket> {
+  const primingSamples = encoding.codec === 'aac' ? await encoderDelaySamples(encoding.config) : 0;
+  const out: EncoderOutput = { chunks: [], firstDurationUs: null, config: null, failure: null };
+  let encoder: AudioEncoder | null = null;
+  let timing: ReturnType<typeof timingOf> | null = null;
+  let sent = 0;
+  const blockFrames = Math.max(1, Math.round(BLOCK_SEC * input.sampleRate));
+  // Hands on every packet but the newest (or all of them at the end).
+  const ready = function* (atEnd: boolean): Generator<SoundtrackPacket> {
+    const { config } = out;
+    if (!config) return;
+    timing ??= timingOf(encoding.codec, out, config, primingSamples, input);
+    const keep = atEnd ? 0 : 1;
+    while (out.chunks.length > keep) {
+      const data = out.chunks.shift()!;
+      const last = atEnd && out.chunks.length === 0;
+      yield { data, ...timing(sent, last), ...(sent === 0 ? { decoderConfig: config } : {}) };
+      sent++;
+    }
+  };
   try {
-    encoder.configure(encoding.config);
-    for (let start = 0; start < totalFrames; start += blockFrames) {
+    encoder = openEncoder(encoding.config, out);
+    for (let start = 0; start < input.frames && !out.failure; start += blockFrames) {
       throwIfAborted(options.signal);
-      if (failure) break;
-      const frames = Math.min(blockFrames, totalFrames - start);
+      const frames = Math.min(blockFrames, input.frames - start);
       const data = new AudioData({
-        format: 'f32-planar', sampleRate: audio.sampleRate, numberOfFrames: frames, numberOfChannels: audio.channels.length,
-        timestamp: Math.round((start / audio.sampleRate) * 1e6), data: planarBlock(audio, start, frames),
+        format: 'f32-planar', sampleRate: input.sampleRate, numberOfFrames: frames, numberOfChannels: input.channelCount,
+        timestamp: Math.round((start / input.sampleRate) * 1e6), data: planarBlock(await input.read(start, frames), frames),
       });
       encoder.encode(data);
       data.close();
       // Back-pressure: never queue more than a couple of blocks ahead of the encoder.
       while (encoder.encodeQueueSize > 2) await new Promise((resolve) => setTimeout(resolve, 1));
-      options.onProgress?.((start + frames) / totalFrames);
+      options.onProgress?.((start + frames) / input.frames);
+      yield* ready(false);
     }
-    if (!failure) await encoder.flush();
+    if (!out.failure) await encoder.flush();
   } catch (error) {
-    failure ??= error;
+    if (options.signal?.aborted) throw error;
+    out.failure ??= error;
   } finally {
-    if (encoder.state !== 'closed') encoder.close();
+    if (encoder && encoder.state !== 'closed') encoder.close();
   }
   throwIfAborted(options.signal);
-  if (failure) throw new MediaError('decode-failed', `The audio encoder failed (${errorText(failure)}).`);
-  const { config } = described;
-  if (!config || chunks.length === 0) throw new MediaError('decode-failed', 'The audio encoder produced no output.');
-  const codedRate = config.sampleRate;
-  // AAC frames are 1024 samples by definition; Opus frames are whatever the encoder chose (20 ms by default).
-  const frameSamples = encoding.codec === 'aac' ? AAC_FRAME_SAMPLES : Math.round((chunkDurationsUs[0]! / 1e6) * codedRate);
-  const primingSamples = encoding.codec === 'aac' ? AAC_PRIMING_SAMPLES : 0;
-  // Opus packets start at 0 with the pre-skip inside the track (decoders drop it), so the signal ends that much later.
-  const preSkipSec = encoding.codec === 'opus' ? opusPreSkip(config.description) / OPUS_RATE : 0;
-  const timings = packetTimings(chunks.length, frameSamples, primingSamples, codedRate, totalFrames / audio.sampleRate + preSkipSec);
-  return { codec: encoding.codec, decoderConfig: config, packets: chunks.map((data, k) => ({ data, ...timings[k]! })) };
+  if (out.failure) throw new MediaError('decode-failed', `The audio encoder failed (${errorText(out.failure)}).`);
+  if (!out.config || out.chunks.length + sent === 0) throw new MediaError('decode-failed', 'The audio encoder produced no output.');
+  yield* ready(true);
+}
+
+/** The whole soundtrack encoded into memory (short takes and tests; the export streams encodePackets). */
+export async function encodeSoundtrack(audio: PlanarAudio, encoding: SoundtrackEncoding, options: EncodeOptions = {}): Promise<EncodedSoundtrack> {
+  const packets: SoundtrackPacket[] = [];
+  for await (const packet of encodePackets(planarInput(audio), encoding, options)) packets.push(packet);
+  return { codec: encoding.codec, decoderConfig: packets[0]!.decoderConfig!, packets };
 }

@@ -4,14 +4,15 @@
  * Output. Time is the source container's: a video whose first frame is at 0.167 s keeps it there (mediabunny writes
  * an edit list for it), and soundtrack sample 0 is at time 0, as generate() made it.
  *
- * The result is built in memory (fast start: moov before mdat, so a browser can play it while it downloads); the
- * video is read in bounded pieces.
+ * Two ways out: exportMp4ToStream writes the file as it is made (the sound encoded block by block between the
+ * video's packets, the moov after the mdat), so memory does not grow with the video's length; exportMp4 builds
+ * it in memory with fast start (moov first), for where no file can be streamed to.
  */
-import { ALL_FORMATS, BlobSource, BufferTarget, EncodedAudioPacketSource, EncodedPacket, EncodedPacketSink, EncodedVideoPacketSource, Input, Mp4OutputFormat, Output } from 'mediabunny';
-import type { InputVideoTrack } from 'mediabunny';
+import { ALL_FORMATS, BlobSource, BufferTarget, EncodedAudioPacketSource, EncodedPacket, EncodedPacketSink, EncodedVideoPacketSource, Input, Mp4OutputFormat, Output, StreamTarget } from 'mediabunny';
+import type { InputVideoTrack, StreamTargetChunk } from 'mediabunny';
 import { MediaError, throwIfAborted } from '../media-error';
 import { openVideo } from '../video-source';
-import { chooseSoundtrackEncoding, encodeSoundtrack, type EncodedSoundtrack } from './audio-encode';
+import { chooseSoundtrackEncoding, encodePackets, planarInput, type SoundtrackInput, type SoundtrackPacket } from './audio-encode';
 import { mixOriginal, type PlanarAudio } from './mix-original';
 import { videoCopyProblem } from './video-copy';
 
@@ -30,11 +31,14 @@ export interface Mp4ExportOptions {
   onProgress?: (progress: Mp4ExportProgress) => void;
 }
 
-/** Share of the progress bar each stage fills (copying is the long one: it reads the whole file). */
+/**
+ * Share of the progress bar each stage fills. 'encode-audio' is the encoder's start (its delay measured); the
+ * sound is then encoded while the video is copied, so 'copy-video' is the long one: it reads the whole file.
+ */
 const STAGE_SPAN: Record<Mp4ExportStage, [number, number]> = {
   'original-audio': [0, 0.15],
-  'encode-audio': [0.15, 0.35],
-  'copy-video': [0.35, 0.98],
+  'encode-audio': [0.15, 0.2],
+  'copy-video': [0.2, 0.98],
   finish: [0.98, 1],
 };
 
@@ -66,59 +70,91 @@ export async function checkMp4Exportable(video: Blob, mixOriginalAudio: boolean)
   }
 }
 
-async function soundtrack(video: Blob, take: PlanarAudio, options: Mp4ExportOptions, progress: ReturnType<typeof reporter>): Promise<EncodedSoundtrack> {
-  let audio = take;
+/** The take as the export's input; the whole take is read into memory only to mix the original under it. */
+async function takeInput(take: PlanarAudio | SoundtrackInput): Promise<PlanarAudio | SoundtrackInput> {
+  if ('channels' in take) return take;
+  const channels = Array.from({ length: take.channelCount }, () => new Float32Array(take.frames));
+  const read = await take.read(0, take.frames);
+  read.forEach((channel, c) => channels[c]!.set(channel));
+  return { sampleRate: take.sampleRate, channels };
+}
+
+interface Soundtrack {
+  codec: 'aac' | 'opus';
+  packets: AsyncGenerator<SoundtrackPacket>;
+}
+
+async function soundtrack(video: Blob, take: PlanarAudio | SoundtrackInput, options: Mp4ExportOptions, progress: ReturnType<typeof reporter>): Promise<Soundtrack> {
+  let input = 'channels' in take ? planarInput(take) : take;
   if (options.originalGainDb !== null) {
     progress('original-audio', 0);
     const source = await openVideo(video);
     try {
       const original = await source.decodeAudio(options.signal);
       if (!original) throw new MediaError('unsupported-codec', 'This video has no audio track of its own to mix in.');
-      audio = mixOriginal(take, original, options.originalGainDb);
+      input = planarInput(mixOriginal((await takeInput(take)) as PlanarAudio, original, options.originalGainDb));
     } finally {
       source.close();
     }
   }
   throwIfAborted(options.signal);
-  const encoding = await chooseSoundtrackEncoding(audio.sampleRate, audio.channels.length);
-  return encodeSoundtrack(audio, encoding, { signal: options.signal, onProgress: (f) => progress('encode-audio', f) });
+  progress('encode-audio', 0);
+  const encoding = await chooseSoundtrackEncoding(input.sampleRate, input.channelCount);
+  const packets = encodePackets(input, encoding, { signal: options.signal });
+  // The first packet carries the decoder configuration the track needs; asking for it starts the encoder.
+  return { codec: encoding.codec, packets };
 }
 
-/** The video with `take` (and optionally its own audio) as its only audio track, as MP4 bytes. */
-export async function exportMp4(video: Blob, take: PlanarAudio, options: Mp4ExportOptions): Promise<Uint8Array<ArrayBuffer>> {
+/** The video with `take` (and optionally its own audio) as its only audio track, as MP4 bytes (fast start). */
+export async function exportMp4(video: Blob, take: PlanarAudio | SoundtrackInput, options: Mp4ExportOptions): Promise<Uint8Array<ArrayBuffer>> {
+  const target = new BufferTarget();
+  await writeMp4(video, take, new Output({ format: new Mp4OutputFormat({ fastStart: 'in-memory' }), target }), options);
+  return new Uint8Array(target.buffer!);
+}
+
+/**
+ * exportMp4 written to `writable` as it is made (chunks at byte positions: a file, OPFS or a File System Access
+ * writable), holding a block of sound and the sample tables, not the file. The moov comes last (no fast start):
+ * placing it first needs either the whole file in memory or each track's packet count before any is written.
+ */
+export async function exportMp4ToStream(video: Blob, take: PlanarAudio | SoundtrackInput, writable: WritableStream<StreamTargetChunk>, options: Mp4ExportOptions): Promise<void> {
+  await writeMp4(video, take, new Output({ format: new Mp4OutputFormat({ fastStart: false }), target: new StreamTarget(writable) }), options);
+}
+
+async function writeMp4(video: Blob, take: PlanarAudio | SoundtrackInput, output: Output, options: Mp4ExportOptions): Promise<void> {
   const progress = reporter(options.onProgress);
   const input = new Input({ source: new BlobSource(video), formats: ALL_FORMATS });
-  const target = new BufferTarget();
-  const output = new Output({ format: new Mp4OutputFormat({ fastStart: 'in-memory' }), target });
+  let audio: Soundtrack | null = null;
   try {
     const track = await openVideoTrack(input);
-    const audio = await soundtrack(video, take, options, progress);
+    audio = await soundtrack(video, take, options, progress);
     const videoSource = new EncodedVideoPacketSource(track.codec!);
     const audioSource = new EncodedAudioPacketSource(audio.codec);
     output.addVideoTrack(videoSource, { rotation: await track.getRotation() });
     output.addAudioTrack(audioSource);
     await output.start();
-    await copyInterleaved(track, videoSource, audio, audioSource, options.signal, progress);
+    await copyInterleaved(track, videoSource, audio.packets, audioSource, options.signal, progress);
     progress('finish', 0);
     await output.finalize();
     progress('finish', 1);
-    return new Uint8Array(target.buffer!);
   } catch (error) {
     if (output.state !== 'finalized' && output.state !== 'canceled') await output.cancel();
     throw error;
   } finally {
+    await audio?.packets.return(undefined);
     input.dispose();
   }
 }
 
 /**
  * Video packets in decode order as the source has them, with each audio packet added once the video has reached its
- * time, so the file interleaves the two tracks (players read both from one region of the file).
+ * time, so the file interleaves the two tracks (players read both from one region of the file) and the sound is
+ * encoded only as far as the copy has come.
  */
 async function copyInterleaved(
   track: InputVideoTrack,
   videoSource: EncodedVideoPacketSource,
-  audio: EncodedSoundtrack,
+  audio: AsyncGenerator<SoundtrackPacket>,
   audioSource: EncodedAudioPacketSource,
   signal: AbortSignal | undefined,
   progress: ReturnType<typeof reporter>,
@@ -126,11 +162,11 @@ async function copyInterleaved(
   const decoderConfig = await track.getDecoderConfig();
   if (!decoderConfig) throw new MediaError('unsupported-codec', `The video stream (${track.codec}) carries no decoder configuration to copy.`);
   const durationSec = await track.computeDuration();
-  let nextAudio = 0;
+  let next = await audio.next();
   const addAudioUpTo = async (timeSec: number) => {
-    for (; nextAudio < audio.packets.length && audio.packets[nextAudio]!.timestampSec <= timeSec; nextAudio++) {
-      const { data, timestampSec, durationSec: packetSec } = audio.packets[nextAudio]!;
-      await audioSource.add(new EncodedPacket(data, 'key', timestampSec, packetSec), nextAudio === 0 ? { decoderConfig: audio.decoderConfig } : undefined);
+    for (; !next.done && next.value.timestampSec <= timeSec; next = await audio.next()) {
+      const { data, timestampSec, durationSec: packetSec, decoderConfig: audioConfig } = next.value;
+      await audioSource.add(new EncodedPacket(data, 'key', timestampSec, packetSec), audioConfig ? { decoderConfig: audioConfig } : undefined);
     }
   };
   let first = true;
