@@ -128,6 +128,8 @@ describe('bad input: one line, non-zero exit', () => {
       [['generate', clip, '-o', 'x.wav', '--sed', '1'], /unknown option --sed; valid: --output/],
       [['generate', clip, '-o', 'x.wav', '--format', 'mp3'], /--format must be one of pcm16, pcm24, float32/],
       [['generate', clip, '-o', 'x.wav', '--steps', 'many'], /--steps needs a number/],
+      [['generate', clip, '-o', 'x.wav', '--level', 'loud'], /--level must be an integrated loudness from -70 to 0 LUFS, or "model"; got "loud"/],
+      [['generate', clip, '-o', 'x.wav', '--level', '6'], /--level must be an integrated loudness from -70 to 0 LUFS/],
       [['make-noise'], /unknown command "make-noise"; valid: generate, measure/],
       [[], /no command given/],
     ];

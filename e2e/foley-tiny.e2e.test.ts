@@ -1,7 +1,8 @@
 /**
  * The built-in model (public/models/foley-tiny) through the `foley` CLI on real ffmpeg-made clips — the project's
  * own check on small fixtures, in CI (the full evaluation is training/foley/export/evaluate.py):
- * a video with no motion at all gets a quiet, steady ambience, not noise bursts.
+ * a video with no motion at all gets a quiet, steady ambience, not noise bursts, at the model's own level; by default
+ * the predicted curve is moved to the programme level (−23 LUFS integrated, src/engine/conditioning/program-level.ts).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { momentaryLoudnessCurve } from '../src/dsp/loudness-curve';
+import { measureLoudness } from '../src/dsp/loudness-meter';
 import { decodeWav } from '../src/media/wav';
 import { makeVideo } from './fixtures';
 
@@ -33,9 +35,9 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function generateFor(video: string, seed: number): Promise<Float32Array[]> {
-  const out = path.join(scratch, `${path.basename(video)}-${seed}.wav`);
-  await run('node', [FOLEY, 'generate', video, '-o', out, '--pack', PACK, '--seed', String(seed)], { cwd: ROOT });
+async function generateFor(video: string, seed: number, extra: string[] = []): Promise<Float32Array[]> {
+  const out = path.join(scratch, `${path.basename(video)}-${seed}${extra.join('')}.wav`);
+  await run('node', [FOLEY, 'generate', video, '-o', out, '--pack', PACK, '--seed', String(seed), ...extra], { cwd: ROOT });
   const wav = decodeWav(new Uint8Array(await readFile(out)));
   return wav.channels;
 }
@@ -47,10 +49,14 @@ function median(values: number[]): number {
 
 describe('foley-tiny on a video with no motion', () => {
   for (const motion of ['static', 'still-picture'] as const) {
-    it(`gives a quiet, steady ambience for a ${motion} picture`, async () => {
+    it(`gives a quiet, steady ambience for a ${motion} picture (the model's own level), at −23 LUFS by default`, async () => {
       const video = await makeVideo({ path: path.join(scratch, `${motion}.mp4`), durationSec: 4, width: 160, height: 120, fps: 24, codec: 'h264', container: 'mp4', motion });
       for (const seed of [0, 1]) {
-        const channels = await generateFor(video, seed);
+        const programme = measureLoudness(await generateFor(video, seed), 44_100).integrated;
+        // The curve's 1/6 s points stand in for the meter's 100 ms blocks, and the DiT follows its curve only roughly.
+        expect(programme, `seed ${seed}: integrated loudness by default`).toBeGreaterThan(-23 - 2);
+        expect(programme, `seed ${seed}: integrated loudness by default`).toBeLessThan(-23 + 2);
+        const channels = await generateFor(video, seed, ['--level', 'model']);
         // Inner points only: the first and last windows hang over the clip's edges.
         const points = momentaryLoudnessCurve(channels, 44_100).channels.flatMap((c) => Array.from(c.slice(2, -2)));
         const loudest = Math.max(...points);

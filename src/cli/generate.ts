@@ -55,6 +55,7 @@ export const GENERATE_OPTIONS: OptionSpec[] = [
   { name: 'seed', kind: 'integer', valueName: '<n>', min: 0, max: MAX_SEED, description: `noise seed, 0 to ${MAX_SEED}; the same seed gives the same audio (default 0)` },
   { name: 'steps', kind: 'integer', valueName: '<n>', min: 1, description: 'denoising steps (default: the pack\'s)' },
   { name: 'cfg', kind: 'number', valueName: '<x>', description: 'classifier-free guidance scale (default: the pack\'s)' },
+  { name: 'level', kind: 'string', valueName: '<LUFS|model>', description: 'integrated loudness of the predicted curve when no --target-curve or --audio-prompt sets it (default -23, EBU R128); "model" keeps the model\'s own level' },
   { name: 'target-curve', kind: 'string', valueName: '<curve.json>', description: 'loudness to follow: {"rate": 6, "windowSec": 0.4, "unit": "LUFS", "channels": [[…], […]]}' },
   { name: 'format', kind: 'string', valueName: '<fmt>', description: 'pcm16 | pcm24 | float32 (default pcm24)' },
   ...TAKES_OPTIONS,
@@ -172,6 +173,17 @@ async function confirmLongVideo(durationSec: number): Promise<void> {
   }
 }
 
+/** `--level -23` → −23, `--level model` → null (the model's own level), absent → the engine's default. */
+function programLevel(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === 'model') return null;
+  const lufs = Number(value);
+  if (value.trim() === '' || !Number.isFinite(lufs) || lufs < -70 || lufs > 0) {
+    throw new UsageError(`--level must be an integrated loudness from -70 to 0 LUFS, or "model"; got "${value}"`);
+  }
+  return lufs;
+}
+
 /** `--region 1.5:2.25` and the take WAV it belongs to (read whole: it is this video's length). */
 async function readRegion(range: string, takeFile: string): Promise<GenerateOptions['region']> {
   const match = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(range);
@@ -287,15 +299,16 @@ async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArg
       prompt: values.prompt as string | undefined,
       audioPrompt,
       promptAnchoring: values['no-anchor'] !== true,
+      programLufs: programLevel(values.level as string | undefined),
       targetCurveLufs: values['target-curve'] ? await readTargetCurve(values['target-curve'] as string, pack.manifest) : undefined,
       referenceContinuation: values['no-continuation'] !== true,
       region: values.take ? await readRegion(values.region as string, values.take as string) : undefined,
     };
     const hooks = { decoder, signal, onProgress: (p: Progress) => reporter.progress(p) };
     const search = takeSearchFrom(values);
-    // Takes and --mux need the audio after it is written; otherwise it streams to the WAV as it is finished, so
-    // memory does not grow with the video's length (issue 9).
-    const streamed = !search && typeof values.mux !== 'string' ? await generateToWav(pack, video, options, hooks, args.output, args.format) : null;
+    // Takes need the audio after it is written; otherwise it streams to the WAV as it is finished (--mux reads it back
+    // from there), so memory does not grow with the video's length (issue 9).
+    const streamed = !search ? await generateToWav(pack, video, options, hooks, args.output, args.format) : null;
     const ranked = search ? await searchTakes(pack, video, args.video, options, search, hooks, reporter.note) : null;
     const result = streamed ?? (ranked ? ranked[0]!.result : await generate(pack, video, options, hooks));
     reporter.done();
@@ -322,7 +335,7 @@ async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArg
       await writeFileAtomic(values.report, new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`));
     }
     reporter.note(`wrote ${args.output}: ${seconds.toFixed(3)} s, ${result.sampleRate} Hz, ${pack.manifest.channels} ch, ${args.format} (${(result.timings.totalMs / 1000).toFixed(1)} s)`);
-    const muxed = streamed ? null : await writeMux(args.video, values, result as GenerateResult, signal);
+    const muxed = await writeMux(args.video, values, streamed ? args.output : (result as GenerateResult), signal);
     if (muxed) reporter.note(muxed);
     return 0;
   } finally {

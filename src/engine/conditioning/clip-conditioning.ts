@@ -7,6 +7,7 @@
 import { momentaryLoudnessCurve } from '../../dsp/loudness-curve';
 import type { Latent } from '../../dsp/log-mel';
 import type { GenerateOptions, Progress } from '../host/protocol';
+import { DEFAULT_PROGRAM_LUFS, levelToProgram } from './program-level';
 import { condMaskRow, type PackManifest } from '../pack/manifest';
 import { env } from '../runtime/env';
 import type { SessionRunner } from '../runtime/model-session-runner';
@@ -145,7 +146,11 @@ export async function clipConditioning(
   const anchoring = options.audioPrompt !== undefined && options.promptAnchoring !== false;
   const continuing = prompts.promptLatent !== null && options.referenceContinuation !== false;
   const reference = continuing ? referenceRows(prompts.promptLatent!, options.audioPrompt!, manifest) : null;
-  const predictedLoudness = anchoring ? anchorLevel(video.predictedLoudness, options.audioPrompt!, manifest) : video.predictedLoudness;
+  const predictedLoudness = anchoring
+    ? anchorLevel(video.predictedLoudness, options.audioPrompt!, manifest)
+    : options.programLufs === null
+      ? video.predictedLoudness
+      : levelToProgram(video.predictedLoudness, manifest.channels, manifest.loudness, options.programLufs ?? DEFAULT_PROGRAM_LUFS);
   return {
     ...video,
     predictedLoudness,

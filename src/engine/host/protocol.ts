@@ -30,6 +30,11 @@ export interface GenerateOptions {
   /** Match the prompt's spectral shape and (without a target curve) its level; default true (src/engine/conditioning/prompt-anchor.ts). */
   promptAnchoring?: boolean;
   /**
+   * Integrated loudness (LUFS) the predicted curve is moved to when no target curve or anchored audio prompt sets the
+   * level; default −23 (EBU R128); null keeps the model's own level (src/engine/conditioning/program-level.ts).
+   */
+  programLufs?: number | null;
+  /**
    * With a pack that has known-frame conditioning: place the audio prompt's first seconds before every window as
    * known frames, so the sound continues the recording (src/engine/conditioning/known-frames.ts); default true.
    */
