@@ -4,6 +4,7 @@
  */
 
 import type { Backend, GenerateOptions, GenerateResult, PackInfo, Progress, EngineRequest, EngineReply, RankedTake, TakeSearch, VideoInfo } from '../engine/host/protocol';
+import { adoptTrackChannels } from './track-audio';
 
 /** Thrown when a request ends with a `cancelled` reply. */
 export class CancelledError extends Error {
@@ -69,7 +70,7 @@ export class EngineClient {
       { type: 'generate', options },
       (reply) => {
         if (reply.type !== 'generated') throw unexpected(reply);
-        return reply.result;
+        return adopted(reply.result);
       },
       onProgress,
     );
@@ -81,7 +82,7 @@ export class EngineClient {
       { type: 'generate', options, search },
       (reply) => {
         if (reply.type !== 'takes-generated') throw unexpected(reply);
-        return reply.takes;
+        return reply.takes.map((take) => ({ ...take, result: adopted(take.result) }));
       },
       onProgress,
     );
@@ -122,6 +123,11 @@ export class EngineClient {
     for (const waiter of this.waiters.values()) waiter.reject(error);
     this.waiters.clear();
   }
+}
+
+/** The transferred take moved into the storage playback uses (track-audio.ts): the page holds it once. */
+function adopted(result: GenerateResult): GenerateResult {
+  return { ...result, channels: adoptTrackChannels(result.sampleRate, result.channels) };
 }
 
 function unexpected(reply: EngineReply): Error {

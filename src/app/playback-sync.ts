@@ -8,6 +8,8 @@
  * playhead shows the position being heard, not the one being rendered.
  */
 
+import { audioBufferOf } from './track-audio';
+
 /** Drift tolerated before the audio is restarted; below ~1.5 video frames at 30 fps nobody hears it. */
 const MAX_DRIFT_SEC = 0.05;
 
@@ -91,8 +93,10 @@ export class PlaybackSync {
     this.buffer = null;
     if (!track || track.channels.length === 0 || track.channels[0].length === 0) return;
     const context = this.audioContext();
-    const buffer = context.createBuffer(track.channels.length, track.channels[0].length, track.sampleRate);
-    track.channels.forEach((channel, index) => buffer.copyToChannel(channel as Float32Array<ArrayBuffer>, index));
+    // A take the store holds in AudioBuffer storage (track-audio.ts) plays as it is: no second copy of its samples.
+    const own = audioBufferOf(track.channels);
+    const buffer = own ?? context.createBuffer(track.channels.length, track.channels[0].length, track.sampleRate);
+    if (!own) track.channels.forEach((channel, index) => buffer.copyToChannel(channel as Float32Array<ArrayBuffer>, index));
     this.buffer = buffer;
     this.follow();
   }

@@ -1,10 +1,11 @@
 /**
- * IndexedDB for saved projects: the light record, its heavy parts, the video's file handle (handles are
- * structured-cloneable, so they survive a reload; OPFS cannot hold one) and which project was open last.
+ * IndexedDB for saved projects: the light record, its parts (the tracks' samples are in OPFS, track-store.ts), the
+ * video's file handle (handles are structured-cloneable, so they survive a reload; OPFS cannot hold one) and which
+ * project was open last.
  */
 
 import { initialState, type ProjectSummary } from '../store/state';
-import { readSavedProject, summaryOf, type PartName, type SavedParts, type SavedProject } from './saved-project';
+import { readSavedProject, summaryOf, type PartName, type SavedProject, type StoredParts } from './saved-project';
 
 const DB_NAME = 'foley-studio-projects';
 const DB_VERSION = 1;
@@ -37,7 +38,7 @@ function transactionDone(transaction: IDBTransaction): Promise<void> {
 
 export interface LoadedProject {
   project: SavedProject;
-  parts: SavedParts;
+  parts: StoredParts;
   handle: FileSystemFileHandle | null;
 }
 
@@ -55,7 +56,7 @@ export class ProjectDb {
   }
 
   /** One transaction: the record, the parts that changed and the handle land together or not at all. */
-  async save(project: SavedProject, parts: Partial<SavedParts>, handle: FileSystemFileHandle | null | undefined): Promise<void> {
+  async save(project: SavedProject, parts: Partial<StoredParts>, handle: FileSystemFileHandle | null | undefined): Promise<void> {
     const transaction = this.db.transaction([PROJECTS, PARTS, HANDLES, META], 'readwrite');
     const done = transactionDone(transaction);
     transaction.objectStore(PROJECTS).put(project, project.id);
@@ -80,10 +81,10 @@ export class ProjectDb {
     return {
       project,
       parts: {
-        reference: (reference ?? null) as SavedParts['reference'],
-        result: (result ?? null) as SavedParts['result'],
+        reference: (reference ?? null) as StoredParts['reference'],
+        result: (result ?? null) as StoredParts['result'],
         // Projects saved before takes existed have none.
-        takes: (takes ?? initialState.takes) as SavedParts['takes'],
+        takes: (takes ?? initialState.takes) as StoredParts['takes'],
       },
       handle: (handle ?? null) as FileSystemFileHandle | null,
     };

@@ -11,6 +11,7 @@ import { ProjectDb, type LoadedProject } from './project-db';
 import { awaitedVideoProblem, awaitedVideoReading, projectRestored, projectSaved, projectSaveFailed, projectStarted, recentChanged } from './project-actions';
 import { PART_NAMES, partsOf, toSavedProject, worthSaving, type SavedParts, type SavedVideo } from './saved-project';
 import { storageProblem } from './storage-problem';
+import { audioKeysOf, removeOtherAudio, removeProjectAudio, restoreParts, storeParts } from './track-store';
 import { droppedHandleFor, openProblem, readHandleVideo, readStoredVideo, removeVideoBytes, sizeProblem, storeVideoBytes, type VideoRead } from './video-store';
 
 /** Pause after the last change before saving: long enough that typing does not write per key. */
@@ -160,11 +161,13 @@ export class ProjectKeeper {
     }, SAVE_DELAY_MS);
   }
 
-  private async restore({ project, parts, handle }: LoadedProject): Promise<void> {
+  private async restore({ project, parts: stored, handle }: LoadedProject): Promise<void> {
+    const { parts, lost } = await restoreParts(project.id, stored);
     // The written parts are the very objects put into the store, so the first save does not rewrite them.
     this.written = { id: project.id, parts: { ...parts }, video: null, savedVideo: project.video };
     this.handle = handle;
     this.host.manager.dispatch(projectRestored, { project, parts });
+    if (lost > 0) this.host.manager.dispatch(rejectInput, `The sound of ${lost === 1 ? 'one take' : `${lost} takes`} could not be read back from browser storage (cleared or damaged); everything else is restored.`);
     if (project.video) await this.readVideo(false);
   }
 
@@ -217,11 +220,14 @@ export class ProjectKeeper {
     const current = partsOf(state);
     for (const name of PART_NAMES) if (!(name in written.parts) || written.parts[name] !== current[name]) Object.assign(parts, { [name]: current[name] });
     try {
-      await db.save(toSavedProject(state, savedVideo, Date.now()), parts, handle);
+      await db.save(toSavedProject(state, savedVideo, Date.now()), await storeParts(written.id, parts), handle);
     } catch (error) {
       return this.host.manager.dispatch(projectSaveFailed, storageProblem(error, 'the project'));
     }
     Object.assign(written.parts, parts);
+    // Audio files of replaced or deleted takes (and of a save that failed half way) go once the record no longer names them.
+    // A cleanup that fails loses nothing and is retried after the next save.
+    await removeOtherAudio(written.id, audioKeysOf(written.id, written.parts)).catch(() => undefined);
     written.savedVideo = savedVideo;
     if (videoProblem) this.host.manager.dispatch(projectSaveFailed, videoProblem);
     else this.host.manager.dispatch(projectSaved, undefined);
@@ -267,6 +273,7 @@ export class ProjectKeeper {
       if (old.id === this.state.project.id) continue;
       await db.remove(old.id);
       await removeVideoBytes(old.id).catch(() => undefined);
+      await removeProjectAudio(old.id).catch(() => undefined);
     }
     this.host.manager.dispatch(recentChanged, keep);
   }

@@ -1,10 +1,11 @@
 /**
  * A project as plain data, the form it takes in IndexedDB. Light fields live in one record written on every change;
  * the heavy ones (decoded audio) are "parts", each its own record, written only when the store holds a new object
- * for it. Typed arrays stay typed arrays: IndexedDB's structured clone keeps them, no base64 round trip.
+ * for it. A track's samples go to OPFS in chunks (track-store.ts), the record names the file; a reference stays
+ * inline (typed arrays survive IndexedDB's structured clone, no base64 round trip).
  */
 
-import type { AppState, AwaitedVideo, GeneratedTrack, ProjectDoc, ProjectSummary, ReferenceSound, TakesState, ViewState } from '../store/state';
+import type { AppState, AwaitedVideo, GeneratedTrack, ProjectDoc, ProjectSummary, ReferenceSound, TakeEntry, TakesState, ViewState } from '../store/state';
 
 /** Bumped when a saved field changes meaning; older records are migrated in `readSavedProject`, newer ones refused. */
 export const SAVED_PROJECT_VERSION = 1;
@@ -39,6 +40,24 @@ export interface SavedParts {
   /** The track when it is not one of the takes (a plain generation); a chosen take is saved once, in `takes`. */
   result: GeneratedTrack | null;
   takes: TakesState;
+}
+
+/** Where a saved track's samples are: file `key` in the project's OPFS folder (track-store.ts). */
+export interface StoredAudio {
+  key: string;
+  channelCount: number;
+  /** Per channel. */
+  samples: number;
+}
+
+/** A track as IndexedDB holds it: light fields and its samples' file; saves before that held `channels` inline. */
+export type StoredTrack<T extends GeneratedTrack> = (Omit<T, 'channels'> & { audio: StoredAudio }) | T;
+
+/** The parts as IndexedDB holds them. */
+export interface StoredParts {
+  reference: ReferenceSound | null;
+  result: StoredTrack<GeneratedTrack> | null;
+  takes: Omit<TakesState, 'items'> & { items: StoredTrack<TakeEntry>[] };
 }
 
 export type PartName = keyof SavedParts;
