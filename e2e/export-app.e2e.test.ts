@@ -38,6 +38,18 @@ async function recordExportStages(page: Page): Promise<void> {
   });
 }
 
+/** The files in the app's OPFS export folder (src/app/export-store.ts) with their sizes; [] when there is none. */
+function opfsExports(): Promise<{ name: string; size: number }[]> {
+  return (async () => {
+    const root = await navigator.storage.getDirectory();
+    const folder = await root.getDirectoryHandle('mp4-exports').catch(() => null);
+    if (!folder) return [];
+    const found: { name: string; size: number }[] = [];
+    for await (const [name, entry] of folder as unknown as AsyncIterable<[string, FileSystemFileHandle]>) found.push({ name, size: (await entry.getFile()).size });
+    return found;
+  })();
+}
+
 /** Plays the file in a <video> on the page; resolves with what Chromium saw. */
 async function playInChromium(page: Page, bytes: Uint8Array): Promise<{ ended: boolean; width: number; audioBytes: number; currentTime: number }> {
   return page.evaluate(async (base64) => {
@@ -74,6 +86,8 @@ async function exportAndCheck(browser: BrowserSession, backend: Backend): Promis
   const file = join(app.workDir, `exported-${backend}.mp4`);
   await download.saveAs(file);
   await expect(page.locator('[data-testid="notice"]').textContent()).resolves.toContain('Exported box-foley-seed1.mp4.');
+  // The MP4 was streamed to a file in browser storage and downloaded from there, not built in memory.
+  expect(await page.evaluate(opfsExports)).toEqual([{ name: expect.stringMatching(/\.mp4$/), size: (await readFile(file)).length }]);
   expect(await page.evaluate(() => [...(window as unknown as { exportStages: Set<string> }).exportStages])).toEqual(expect.arrayContaining(['copy-video']));
 
   const streams = await ffprobeStreams(file);

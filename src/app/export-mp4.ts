@@ -1,10 +1,11 @@
 /**
  * Runs the MP4 export for the app: checks it may start, hands the video and the chosen take to the export worker,
- * turns its replies into actions and saves the file. Owns the worker; cancel terminates it, so a cancelled export
+ * turns its replies into actions and offers the file the worker wrote (to OPFS where it can) as a download. Owns the worker; cancel terminates it, so a cancelled export
  * stops at once wherever it is.
  */
 import { originalGainProblem } from '../media/mux/mix-original';
-import type { ExportReply, ExportRequest } from './export-protocol';
+import type { ExportReply, ExportRequest, SavedExport } from './export-protocol';
+import { readOpfsExport } from './export-store';
 import type { ActionManager } from './store/action-manager';
 import { mp4ExportCancelled, mp4ExportCancelRequested, mp4Exported, mp4ExportFailed, mp4ExportProgress, mp4ExportRefused, mp4ExportStarted } from './store/export-actions';
 import type { AppState } from './store/state';
@@ -95,8 +96,20 @@ export class Mp4Exporter {
         return;
       case 'done':
         this.stopWorker();
-        saveFile(new Blob([reply.bytes], { type: 'video/mp4' }), fileName);
-        this.manager.dispatch(mp4Exported, fileName);
+        void this.offer(reply.saved, fileName);
+    }
+  }
+
+  /** Offers the finished file as a download; one in OPFS is downloaded from disk, never read into memory. */
+  private async offer(saved: SavedExport, fileName: string): Promise<void> {
+    try {
+      const file = saved.kind === 'opfs' ? await readOpfsExport(saved.name) : new Blob([saved.bytes], { type: 'video/mp4' });
+      // Cancelled while the file was being found: no download.
+      if (!this.manager.state.mp4Export) return;
+      saveFile(file, fileName);
+      this.manager.dispatch(mp4Exported, fileName);
+    } catch (error) {
+      this.manager.dispatch(mp4ExportFailed, `MP4 export failed: the finished file could not be read back from browser storage (${error instanceof Error ? error.message : String(error)}).`);
     }
   }
 

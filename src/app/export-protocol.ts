@@ -13,7 +13,10 @@ export interface ExportRequest {
   originalGainDb: number | null;
 }
 
+/** Where the finished MP4 is: a file in OPFS (export-store.ts) or, where OPFS is missing, its bytes (transferred). */
+export type SavedExport = { kind: 'opfs'; name: string } | { kind: 'bytes'; bytes: ArrayBuffer };
+
 export type ExportReply =
   | { type: 'progress'; id: number; progress: Mp4ExportProgress }
-  | { type: 'done'; id: number; bytes: ArrayBuffer }
+  | { type: 'done'; id: number; saved: SavedExport }
   | { type: 'error'; id: number; message: string };

@@ -73,8 +73,9 @@ export function ExportPanel() {
 
 const STAGE_LABELS: Record<Mp4ExportJob['stage'], string> = {
   'original-audio': 'Reading the video\'s own sound',
-  'encode-audio': 'Encoding the sound',
-  'copy-video': 'Copying the video',
+  'encode-audio': 'Starting the sound encoder',
+  // The sound is encoded as the copy reaches each part of it (src/media/mux/mux-mp4.ts).
+  'copy-video': 'Copying the video and encoding the sound',
   finish: 'Finishing the file',
 };
 
