@@ -9,6 +9,12 @@ describe('generateOptionsFor', () => {
     expect(generateOptionsFor(initialState.doc, null)).toEqual({ seed: 1 });
   });
 
+  it('sends the chosen level, and null for the model\'s own; an old project without one leaves the engine\'s default', () => {
+    expect(generateOptionsFor({ ...initialState.doc, level: -16 }, null)).toEqual({ seed: 1, programLufs: -16 });
+    expect(generateOptionsFor({ ...initialState.doc, level: null }, null)).toEqual({ seed: 1, programLufs: null });
+    expect(generateOptionsFor({ ...initialState.doc, level: undefined }, null)).toEqual({ seed: 1 });
+  });
+
   it('passes the reference as the audio prompt with the anchoring setting', () => {
     const options = generateOptionsFor({ ...initialState.doc, prompt: 'rain', promptAnchoring: false }, reference);
     expect(options).toEqual({ seed: 1, prompt: 'rain', audioPrompt: { sampleRate: 44100, channels: reference.channels }, promptAnchoring: false });

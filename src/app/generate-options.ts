@@ -8,9 +8,10 @@ import type { ProjectDoc, ReferenceSound } from './store/state';
  * gets a structured-clone copy and the store keeps its samples for the next Generate.
  */
 export function generateOptionsFor(doc: ProjectDoc, reference: ReferenceSound | null): GenerateOptions {
-  const { prompt, seed, steps, curve, promptAnchoring } = doc;
+  const { prompt, seed, steps, curve, promptAnchoring, level } = doc;
   return {
     seed,
+    ...(level !== undefined ? { programLufs: level } : {}),
     ...(steps !== null ? { steps } : {}),
     ...(prompt.trim() ? { prompt } : {}),
     ...(curve?.enabled ? { targetCurveLufs: curve.lufs.map((values) => values.slice()) } : {}),

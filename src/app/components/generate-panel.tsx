@@ -1,7 +1,7 @@
 import { FilePickerButton } from './file-picker-button';
 import { describeEta, describeProgress } from '../progress-text';
 import { ACCEPTED_AUDIO_TYPES, referenceDuration } from '../reference-audio';
-import { setPrompt, setSeed, setSteps } from '../store/actions';
+import { setLevel, setPrompt, setSeed, setSteps } from '../store/actions';
 import { MAX_TAKE_COUNT, setTakeCount } from '../store/take-actions';
 import { removeReference, setPromptAnchoring } from '../store/reference-actions';
 import { useAppState, useSession } from '../use-session';
@@ -75,6 +75,7 @@ export function GeneratePanel() {
           This pack samples correctly with at most {maxSteps} steps.
         </p>
       )}
+      <LevelField />
       <label className="field takes-field">
         <span>Takes</span>
         <input
@@ -100,6 +101,48 @@ export function GeneratePanel() {
       )}
       {engine.status === 'ready' && !hasVideo && <p className="hint">Open a video to generate its sound.</p>}
     </section>
+  );
+}
+
+/** How loud the sound is made when nothing drawn or recorded says so (the engine's programme level). */
+const LEVEL_CHOICES: { value: string; label: string }[] = [
+  // The engine's default (GenerateOptions.programLufs), EBU R 128's programme loudness.
+  { value: 'default', label: 'EBU R 128 (broadcast)' },
+  { value: '-16', label: '−16 LUFS (podcast)' },
+  { value: '-14', label: '−14 LUFS (streaming)' },
+  { value: 'model', label: "The model's own" },
+];
+
+function levelFor(choice: string): number | null | undefined {
+  if (choice === 'model') return null;
+  return choice === 'default' ? undefined : Number(choice);
+}
+
+function LevelField() {
+  const session = useSession();
+  const level = useAppState((state) => state.doc.level);
+  const curveSetsIt = useAppState((state) => state.doc.curve?.enabled === true);
+  const referenceSetsIt = useAppState((state) => state.reference !== null && state.doc.promptAnchoring);
+  const value = level === null ? 'model' : level === undefined ? 'default' : String(level);
+  const setBy = curveSetsIt ? 'the target curve' : referenceSetsIt ? 'the reference sound' : null;
+  return (
+    <label className="field">
+      <span>Level</span>
+      <select
+        data-testid="level"
+        value={value}
+        disabled={setBy !== null}
+        title={setBy ? `Set by ${setBy}` : 'Integrated loudness of the generated sound; its rise and fall still follow the picture'}
+        onChange={(event) => session.manager.dispatch(setLevel, levelFor(event.currentTarget.value))}
+      >
+        {LEVEL_CHOICES.map((choice) => (
+          <option key={choice.value} value={choice.value}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+      {setBy && <span className="hint">Set by {setBy}</span>}
+    </label>
   );
 }
 

@@ -151,6 +151,12 @@ export const setSteps = defineAction<number | null>({
   perform: (state, steps) => record(withDoc(state, { steps: steps === null ? null : Math.min(200, Math.max(1, Math.floor(steps))) }), 'steps'),
 });
 
+export const setLevel = defineAction<number | null | undefined>({
+  name: 'setLevel',
+  label: 'Level',
+  perform: (state, level) => record(withDoc(state, { level }), 'level'),
+});
+
 // View
 
 export const togglePlay = defineAction({

@@ -123,6 +123,11 @@ export interface ProjectDoc {
   /** Match the reference sound's tone and level (GenerateOptions.promptAnchoring). */
   promptAnchoring: boolean;
   /**
+   * Integrated loudness the predicted curve is moved to when neither a curve nor an anchored reference sets it
+   * (GenerateOptions.programLufs); null = the model's own level; absent (projects saved before it existed): the default.
+   */
+  level?: number | null;
+  /**
    * The timeline range "Regenerate selection" replaces (region-actions.ts); null or absent (projects saved before
    * selections existed): none. In `doc` so the project saver keeps it and undo restores it.
    */
