@@ -1,7 +1,7 @@
 /**
  * Seams of a regenerated region (issue 9.2), on the engine with a real ffmpeg-made MP4, printing JSON. A whole take,
- * then [start, end) of it regenerated (src/engine/sampling/region.ts: known frames outside, 50 ms equal-power
- * crossfades), measured with src/metrics/seam-change.ts (spectral change across each crossfade ÷ across equally
+ * then [start, end) of it regenerated (src/engine/sampling/region.ts: known frames outside, the region's latent
+ * offset to meet the take's at its edges (region-edges.ts), 50 ms equal-power crossfades), measured with src/metrics/seam-change.ts (spectral change across each crossfade ÷ across equally
  * long spans at other points; energy jump, 10 ms RMS). References in the same run: the whole take measured at the
  * same edges (no seam there at all), and what a pack without known frames gives — an independent take of the same
  * video spliced in with the same crossfades.

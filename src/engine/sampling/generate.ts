@@ -17,7 +17,8 @@ import { restoreKnown, windowKnown, type KnownClipRows, type WindowKnown } from 
 import { abortError, sampleFlow, type FlowOps } from './flow-sampler';
 import { LoudnessStream } from './loudness-stream';
 import { planWindows, windowOverlapSec, WindowMixer, type AudioChunk, type AudioWindow } from './long-form';
-import { checkRegion, planRegionWindows, regionRows, spliceRegion } from './region';
+import { checkRegion, planRegionWindows, regionRows, regionSpan, spliceRegion, takeLatent } from './region';
+import { matchRegionEdges, type WindowLatent } from './region-edges';
 import { loudnessToCurveLufs } from '../conditioning/loudness-conditioning';
 import type { PackManifest } from '../pack/manifest';
 import type { LoadedPack } from '../pack/pack-loader';
@@ -254,7 +255,8 @@ export async function generateToSink(pack: LoadedPack, source: FrameSource, opti
   const predictedCurveLufs = loudnessToCurveLufs(cond.predictedLoudness, manifest.channels, sizes, manifest.loudness);
   // Without a user curve the output obeys the curve predicted from the video, the one the app shows.
   const output = outputStage(options, manifest, sizes, windows, () => options.targetCurveLufs ?? predictedCurveLufs, sink);
-  const knownRows = options.region && manifest.conditioning.known ? [regionRows(options.region, manifest, audioToLatent)] : [];
+  const take = options.region ? takeLatent(options.region, manifest, audioToLatent) : null;
+  const knownRows = take && manifest.conditioning.known ? [regionRows(options.region!, manifest, take)] : [];
   const ctx: WindowContext = { runner, manifest, cond, sizes, settings, prng: new Prng(settings.seed), windows: windows.length, hooks, knownRows };
   const decoder = hooks.decoder ?? inlineDecoder();
   // Windows are mixed in order (a pool may finish them out of order): each waits for the one before. decoderMs is
@@ -263,6 +265,21 @@ export async function generateToSink(pack: LoadedPack, source: FrameSource, opti
   const inFlight: Promise<void>[] = [];
   let decoderMs = 0;
   let decoded = 0;
+  const decodeInOrder = async (window: AudioWindow, latent: Float32Array, frames: number) => {
+    const startMs = performance.now();
+    const audio = decodeWindow(decoder, manifest, latent, frames, window, settings.seed);
+    mixed = Promise.all([audio, mixed]).then(async ([channels]) => {
+      await output.mixer.push(window, channels);
+      hooks.onProgress?.({ stage: 'decode-audio', done: ++decoded, total: windows.length });
+    });
+    // Observed at once so a failure while the next window denoises is not an unhandled rejection.
+    mixed.catch(() => undefined);
+    inFlight.push(mixed);
+    if (inFlight.length > MAX_WINDOWS_IN_FLIGHT) await inFlight.shift();
+    decoderMs += performance.now() - startMs;
+  };
+  // A region's windows are decoded once all are denoised: its edges are matched to the take across all of them.
+  const held: (WindowLatent & { window: AudioWindow })[] = [];
   try {
     for (const window of windows) {
       const { latent, frames } = await denoiseWindow(ctx, window);
@@ -272,17 +289,12 @@ export async function generateToSink(pack: LoadedPack, source: FrameSource, opti
         const rows = { startFrame: window.startSample / hop, frames, dims: latent.length / frames, data: latent };
         ctx.knownRows = [...knownRows, rows];
       }
-      const startMs = performance.now();
-      const audio = decodeWindow(decoder, manifest, latent, frames, window, settings.seed);
-      mixed = Promise.all([audio, mixed]).then(async ([channels]) => {
-        await output.mixer.push(window, channels);
-        hooks.onProgress?.({ stage: 'decode-audio', done: ++decoded, total: windows.length });
-      });
-      // Observed at once so a failure while the next window denoises is not an unhandled rejection.
-      mixed.catch(() => undefined);
-      inFlight.push(mixed);
-      if (inFlight.length > MAX_WINDOWS_IN_FLIGHT) await inFlight.shift();
-      decoderMs += performance.now() - startMs;
+      if (take) held.push({ window, startFrame: window.startSample / hop, frames, latent });
+      else await decodeInOrder(window, latent, frames);
+    }
+    if (take) {
+      matchRegionEdges(held, take, regionSpan(options.region!, manifest, take.frames), manifest.sampleRate / hop);
+      for (const { window, latent, frames } of held) await decodeInOrder(window, latent, frames);
     }
     const waitStartMs = performance.now();
     await mixed;

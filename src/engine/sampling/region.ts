@@ -1,7 +1,8 @@
 /**
  * Region regenerate: a new take of [startSec, endSec) of an existing take. The DiT sees everything outside the range
- * as known frames (known-frames.ts) and generates only windows around the range; the returned audio is the old
- * take outside the range, sample for sample, joined to the new audio by short equal-power crossfades at the edges.
+ * as known frames (known-frames.ts) and generates only windows around the range, whose latent is then offset to meet
+ * the take's at the edges (region-edges.ts); the returned audio is the old take outside the range, sample for sample,
+ * joined to the new audio by short equal-power crossfades at the edges.
  * With a pack without known-frame conditioning the same windows are generated freely and spliced the same way.
  */
 
@@ -11,6 +12,7 @@ import { planWindows, type AudioWindow, type WindowPlanInput } from './long-form
 import type { PackManifest } from '../pack/manifest';
 import type { GenerateOptions } from '../host/protocol';
 import type { ClipSizes } from './sequence';
+import type { GeneratedSpan } from './region-edges';
 
 export type Region = NonNullable<GenerateOptions['region']>;
 
@@ -45,16 +47,26 @@ export function planRegionWindows(region: Region, sizes: ClipSizes, plan: Omit<W
   return planWindows({ ...plan, totalSamples: end - first }).map((w) => ({ ...w, startSample: w.startSample + first }));
 }
 
-/** The take's latent with every frame outside the region marked known. */
-export function regionRows(region: Region, manifest: PackManifest, toLatent: (channels: Float32Array[], p: LogMelParams) => Latent): KnownClipRows {
-  const latent = toLatent(region.take.channels, { ...manifest.latent, sampleRate: manifest.sampleRate });
+/**
+ * The clip frames a region's windows generate: frames whose analysis window reaches into the region are not taken
+ * from the take, so the region's old sound does not leak in.
+ */
+export function regionSpan(region: Region, manifest: PackManifest, frames: number): GeneratedSpan {
   const rate = manifest.sampleRate / manifest.latent.hop;
-  // Frames whose analysis window reaches into the region are not known: the region's old sound must not leak in.
   const reach = manifest.latent.nFft / 2 / manifest.latent.hop;
-  const firstUnknown = Math.max(0, Math.floor(region.startSec * rate - reach));
-  const endUnknown = Math.min(latent.frames, Math.ceil(region.endSec * rate + reach));
+  return { first: Math.max(0, Math.floor(region.startSec * rate - reach)), end: Math.min(frames, Math.ceil(region.endSec * rate + reach)) };
+}
+
+/** The take's latent, for regionRows and matchRegionEdges (region-edges.ts). */
+export function takeLatent(region: Region, manifest: PackManifest, toLatent: (channels: Float32Array[], p: LogMelParams) => Latent): Latent {
+  return toLatent(region.take.channels, { ...manifest.latent, sampleRate: manifest.sampleRate });
+}
+
+/** The take's latent with every frame outside the region's generated span marked known. */
+export function regionRows(region: Region, manifest: PackManifest, latent: Latent): KnownClipRows {
+  const { first, end } = regionSpan(region, manifest, latent.frames);
   const mask = new Uint8Array(latent.frames).fill(1);
-  mask.fill(0, firstUnknown, endUnknown);
+  mask.fill(0, first, end);
   return { startFrame: 0, frames: latent.frames, dims: latent.dims, data: latent.data, mask };
 }
 
