@@ -89,10 +89,12 @@ window.runProtocol = async () => {
   const engine = new Worker(new URL(${workerPath}, import.meta.url), { type: 'module' });
   const waiting = new Map();
   const progress = [];
+  const chunks = [];
   let nextId = 1;
   engine.onmessage = (event) => {
     const m = event.data;
     if (m.type === 'progress') progress.push({ id: m.id, stage: m.progress.stage, etaSec: m.etaSec });
+    else if (m.type === 'audio-chunk') chunks.push({ id: m.id, startSample: m.startSample, totalSamples: m.totalSamples, lengths: m.channels.map((c) => c.length) });
     else waiting.get(m.id)?.(m);
   };
   const send = (message, onSent) => {
@@ -121,7 +123,8 @@ window.runProtocol = async () => {
     loaded: { type: loaded.type, backend: loaded.backend, id: loaded.pack?.id, vocabulary: loaded.pack?.vocabulary?.length, message: loaded.message },
     early: { type: early.type, message: early.message },
     opened: { type: opened.type, durationSec: opened.video?.durationSec, thumbnails: opened.video?.thumbnails.length, bitmap: opened.video?.thumbnails[0]?.image instanceof ImageBitmap, message: opened.message },
-    generated: { type: generated.type, samples: generated.result?.channels.map((c) => c.length), unknownWords: generated.result?.unknownWords, points: generated.result?.predictedCurveLufs[0]?.length, message: generated.message },
+    generated: { type: generated.type, samples: generated.result?.samples, channelCount: generated.result?.channelCount, audioInReply: 'channels' in (generated.result ?? {}), unknownWords: generated.result?.unknownWords, points: generated.result?.predictedCurveLufs[0]?.length, message: generated.message },
+    chunks: chunks.filter((c) => c.id === generated.id).map(({ startSample, totalSamples, lengths }) => ({ startSample, totalSamples, lengths })),
     stages: [...new Set(progress.filter((p) => p.id === generated.id).map((p) => p.stage))],
     etaReported: progress.some((p) => p.id === generated.id && typeof p.etaSec === 'number'),
     cancelled: { type: cancelReply.type, message: cancelReply.message },
@@ -250,7 +253,16 @@ describe('engine parity in Chromium', () => {
     expect(r.early).toEqual({ type: 'error', message: 'open a video first' });
     expect(r.opened).toMatchObject({ type: 'video-opened', thumbnails: 12, bitmap: true });
     const samples = Math.round((r.opened!.durationSec as number) * 44100);
-    expect(r.generated).toEqual({ type: 'generated', samples: [samples, samples], unknownWords: ['dragon'], points: Math.ceil((samples * 6) / 44100 - 1e-9) });
+    expect(r.generated).toEqual({ type: 'generated', samples, channelCount: 2, audioInReply: false, unknownWords: ['dragon'], points: Math.ceil((samples * 6) / 44100 - 1e-9) });
+    // The audio came before the reply, in 'audio-chunk' messages that cover the take once, in order, both channels alike.
+    const chunks = r.chunks as unknown as { startSample: number; totalSamples: number; lengths: number[] }[];
+    expect(chunks.length).toBeGreaterThan(0);
+    let covered = 0;
+    for (const chunk of chunks) {
+      expect(chunk).toEqual({ startSample: covered, totalSamples: samples, lengths: [chunk.lengths[0], chunk.lengths[0]] });
+      covered += chunk.lengths[0]!;
+    }
+    expect(covered).toBe(samples);
     expect(r.stages).toEqual(['decode-video', 'encode', 'denoise', 'decode-audio', 'shape']);
     expect(r.etaReported).toBe(true);
     expect(r.cancelled).toEqual({ type: 'cancelled' });

@@ -4,7 +4,7 @@
  */
 
 import type { Backend, GenerateOptions, GenerateResult, PackInfo, Progress, EngineRequest, EngineReply, RankedTake, TakeSearch, VideoInfo } from '../engine/host/protocol';
-import { adoptTrackChannels } from './track-audio';
+import { adoptTrackChannels, TrackAssembler } from './track-audio';
 
 /** Thrown when a request ends with a `cancelled` reply. */
 export class CancelledError extends Error {
@@ -19,10 +19,14 @@ export interface PendingRequest<T> {
 /** `etaLowerBound`: the estimate leaves out a phase not measured yet; `candidate`: the generation of a take search. */
 type ProgressListener = (progress: Progress, etaSec: number | null, etaLowerBound: boolean, candidate?: { index: number; count: number }) => void;
 
+type AudioChunkReply = Extract<EngineReply, { type: 'audio-chunk' }>;
+
 interface Waiter {
   resolve: (response: EngineReply) => void;
   reject: (error: Error) => void;
   onProgress?: ProgressListener;
+  /** Receives a generation's audio as it streams in; throwing fails the request. */
+  onAudio?: (chunk: AudioChunkReply) => void;
 }
 
 type EngineRequestBody = EngineRequest extends infer R ? (R extends EngineRequest ? Omit<R, 'id'> : never) : never;
@@ -65,14 +69,18 @@ export class EngineClient {
     });
   }
 
+  /** The take is assembled from the engine's 'audio-chunk' messages as they come, into the storage that plays it. */
   generate(options: GenerateOptions, onProgress: ProgressListener): PendingRequest<GenerateResult> {
+    const take = new TrackAssembler();
     return this.send(
       { type: 'generate', options },
       (reply) => {
         if (reply.type !== 'generated') throw unexpected(reply);
-        return adopted(reply.result);
+        const { samples, channelCount, ...result } = reply.result;
+        return { ...result, channels: take.finish(result.sampleRate, channelCount, samples) };
       },
       onProgress,
+      (chunk) => take.add(chunk),
     );
   }
 
@@ -97,10 +105,10 @@ export class EngineClient {
     this.worker.terminate?.();
   }
 
-  private send<T>(body: EngineRequestBody, unwrap: (reply: EngineReply) => T, onProgress?: ProgressListener): PendingRequest<T> {
+  private send<T>(body: EngineRequestBody, unwrap: (reply: EngineReply) => T, onProgress?: ProgressListener, onAudio?: (chunk: AudioChunkReply) => void): PendingRequest<T> {
     const id = this.nextId++;
     const promise = new Promise<EngineReply>((resolve, reject) => {
-      this.waiters.set(id, { resolve, reject, onProgress });
+      this.waiters.set(id, { resolve, reject, onProgress, onAudio });
     }).then(unwrap);
     this.worker.postMessage({ ...body, id } as EngineRequest);
     return { id, promise };
@@ -112,6 +120,19 @@ export class EngineClient {
     if (message.type === 'progress') {
       waiter.onProgress?.(message.progress, message.etaSec, message.etaLowerBound ?? false, message.candidate);
       return;
+    }
+    if (message.type === 'audio-chunk') {
+      try {
+        if (!waiter.onAudio) throw unexpected(message);
+        waiter.onAudio(message);
+        return;
+      } catch (error) {
+        // The take cannot be whole: stop the job; its remaining messages find no waiter and are dropped.
+        this.waiters.delete(message.id);
+        this.cancel(message.id);
+        waiter.reject(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
     }
     this.waiters.delete(message.id);
     if (message.type === 'error') waiter.reject(new Error(message.message));
@@ -125,7 +146,7 @@ export class EngineClient {
   }
 }
 
-/** The transferred take moved into the storage playback uses (track-audio.ts): the page holds it once. */
+/** A take search's transferred takes moved into the storage playback uses (track-audio.ts): the page holds each once. */
 function adopted(result: GenerateResult): GenerateResult {
   return { ...result, channels: adoptTrackChannels(result.sampleRate, result.channels) };
 }

@@ -41,6 +41,53 @@ export function adoptTrackChannels(sampleRate: number, channels: readonly Float3
   return adopted;
 }
 
+/** A run of a take's samples as the engine streams it (protocol.ts 'audio-chunk'). */
+export interface TrackChunk {
+  sampleRate: number;
+  totalSamples: number;
+  startSample: number;
+  channels: readonly Float32Array[];
+}
+
+/**
+ * Builds a take from chunks that arrive in order, straight into the storage that plays it: the first chunk sizes
+ * the AudioBuffer, each chunk is copied in and freed at once, so the page holds the take plus one chunk, never two
+ * takes, and the engine worker never holds the whole take at all.
+ */
+export class TrackAssembler {
+  private channels: Float32Array[] | null = null;
+  private sampleRate = 0;
+  /** Samples received so far: chunks cover the take once, in order. */
+  private filled = 0;
+
+  add(chunk: TrackChunk): void {
+    const length = chunk.channels[0]?.length ?? 0;
+    if (!this.channels) {
+      this.sampleRate = chunk.sampleRate;
+      this.channels = allocateTrackChannels(chunk.sampleRate, chunk.channels.length, chunk.totalSamples);
+    }
+    const fits = chunk.sampleRate === this.sampleRate && chunk.channels.length === this.channels.length && chunk.startSample === this.filled && chunk.startSample + length <= this.channels[0]!.length;
+    if (!fits || chunk.channels.some((c) => c.length !== length)) {
+      throw new RangeError(`The engine sent audio that does not fit the take (samples ${chunk.startSample}–${chunk.startSample + length} of ${chunk.totalSamples}).`);
+    }
+    chunk.channels.forEach((channel, c) => {
+      this.channels![c]!.set(channel, chunk.startSample);
+      release(channel);
+    });
+    this.filled += length;
+  }
+
+  /** The whole take, once chunks have covered all `samples` of its `channelCount` channels. */
+  finish(sampleRate: number, channelCount: number, samples: number): Float32Array[] {
+    const channels = this.channels ?? allocateTrackChannels(sampleRate, channelCount, samples);
+    if (channels.length !== channelCount || this.filled !== samples || (channels[0]?.length ?? 0) !== samples) {
+      throw new RangeError(`The engine sent ${this.filled} samples of ${channels.length} channels for a take of ${samples} samples of ${channelCount}.`);
+    }
+    this.channels = null;
+    return channels;
+  }
+}
+
 /** Frees a channel's memory now when it is the whole of its own ArrayBuffer (a view into a shared one is left). */
 function release(channel: Float32Array): void {
   const buffer = channel.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };

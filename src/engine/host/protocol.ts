@@ -77,7 +77,10 @@ export type EngineRequest =
   /** `backend` forces one; without it the engine picks (src/engine/runtime/backend-choice.ts) and says why. */
   | { type: 'load-pack'; id: number; packUrl: string; backend?: Backend }
   | { type: 'open-video'; id: number; file: File }
-  /** With `search`, replied to by 'takes-generated' instead of 'generated'. */
+  /**
+   * Without `search`: the audio comes in 'audio-chunk' messages as it is finished, then 'generated'. With `search`:
+   * one 'takes-generated' (the takes are ranked only once all are made).
+   */
   | { type: 'generate'; id: number; options: GenerateOptions; search?: TakeSearch }
   | { type: 'cancel'; id: number; targetId: number };
 
@@ -139,6 +142,13 @@ export interface GenerateResult {
   windows: { startSec: number; endSec: number }[];
 }
 
+/** A plain generation's end: everything but the audio, which came before it in 'audio-chunk' messages. */
+export type StreamedResult = Omit<GenerateResult, 'channels'> & {
+  /** Samples per channel of the whole take, round(durationSec · sampleRate). */
+  samples: number;
+  channelCount: number;
+};
+
 export type EngineReply =
   /** `backendReason`: one sentence on why this backend runs the model (automatic choice, request, fallback). */
   | { type: 'pack-loaded'; id: number; pack: PackInfo; backend: Backend; backendReason: string }
@@ -146,7 +156,13 @@ export type EngineReply =
   /** Sent on every engine event and once a second between them; `etaLowerBound`: a phase ahead is not measured yet. */
   /** `candidate`: in a take search, which of the `count` generations is running (0-based). */
   | { type: 'progress'; id: number; progress: Progress; etaSec: number | null; etaLowerBound?: boolean; candidate?: { index: number; count: number } }
-  | { type: 'generated'; id: number; result: GenerateResult }
+  /**
+   * Finished audio of a plain generation, in order, samples [startSample, startSample + channels[0].length) of a take of
+   * `totalSamples` per channel; the channels are transferred. The page assembles the take from these as they come, so
+   * neither side ever holds a second whole copy of it (a 10-minute stereo take is 202 MB).
+   */
+  | { type: 'audio-chunk'; id: number; sampleRate: number; totalSamples: number; startSample: number; channels: Float32Array[] }
+  | { type: 'generated'; id: number; result: StreamedResult }
   /** Best first. */
   | { type: 'takes-generated'; id: number; takes: RankedTake[] }
   | { type: 'cancelled'; id: number }

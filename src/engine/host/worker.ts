@@ -10,8 +10,10 @@ import { chooseBackend, probeWebGpu } from '../runtime/backend-choice';
 import { loadBrowserPack, packInfo } from '../pack/browser-pack';
 import { EtaEstimator, type PhaseCosts, type WorkPlan } from '../sampling/eta';
 import { isAbortError } from '../sampling/flow-sampler';
-import { generate } from '../sampling/generate';
+import { generateToSink } from '../sampling/generate';
+import type { AudioChunk } from '../sampling/long-form';
 import { plannedWindowCount } from '../sampling/planned-windows';
+import { clipSizes } from '../sampling/sequence';
 import { generateTakes } from '../sampling/takes';
 import { ManifestError } from '../pack/manifest';
 import type { LoadedPack } from '../pack/pack-loader';
@@ -175,13 +177,28 @@ async function handleGenerate(id: number, options: GenerateOptions, search: Take
       post({ type: 'takes-generated', id, takes }, takes.flatMap((t) => t.result.channels.map((c) => c.buffer as ArrayBuffer)));
       return;
     }
-    const result = await generate(pack, video, options, hooks);
+    const { manifest } = pack;
+    const { durationSec } = video.info;
+    // Each finished chunk goes to the page at once: the worker never holds the whole take (the page assembles it).
+    // Sizes are taken here, after generateToSink has checked the options and the clip, so its messages come first.
+    const sink = (chunk: AudioChunk) => {
+      const { sampleRate } = manifest;
+      const totalSamples = clipSizes(manifest, durationSec).samples;
+      const channels = chunk.channels.map(ownArray);
+      post({ type: 'audio-chunk', id, sampleRate, totalSamples, startSample: chunk.startSample, channels }, channels.map((c) => c.buffer as ArrayBuffer));
+    };
+    const summary = await generateToSink(pack, video, options, hooks, sink);
     measuredCosts = eta.costs();
-    post({ type: 'generated', id, result }, result.channels.map((c) => c.buffer as ArrayBuffer));
+    post({ type: 'generated', id, result: { ...summary, channelCount: manifest.channels } });
   } finally {
     clearInterval(ticker);
     jobs.delete(id);
   }
+}
+
+/** `channel` when it is the whole of its ArrayBuffer (safe to transfer), else a copy: transferring a view would empty its neighbours. */
+function ownArray(channel: Float32Array): Float32Array {
+  return channel.byteOffset === 0 && channel.byteLength === channel.buffer.byteLength ? channel : channel.slice();
 }
 
 async function handle(request: EngineRequest): Promise<void> {
