@@ -12,10 +12,10 @@
  * memory (onnxruntime-web's linear memory) is in NEITHER: checked on this Chromium (156), a 200 MB
  * WebAssembly.Memory left backingStorageSize unchanged while a 200 MB Uint8Array raised it by 200 MB. The renderer's
  * VmHWM is the figure that includes it.
- * takeMb is the finished take (float32 × channels) the worker hands back; engineBeyondTakeMb is the engine worker's
- * heap + ArrayBuffers minus it, the pipeline's own share (as workerPath in bench/long-form-memory.ts does on Node);
- * rendererBeyondTakeMb is the renderer's peak minus it: the page must hold the take once to play it, so this is the
- * figure that can stay flat with length. The short run's renderer peak is usually the start-up's (pack load).
+ * takeMb is the finished take (float32 × channels). The engine worker streams it to the page a chunk at a time
+ * ('audio-chunk', protocol.ts) and never holds it whole, so its heap + ArrayBuffers is the pipeline's own share as it
+ * is; rendererBeyondTakeMb is the renderer's peak minus the take: the page must hold the take once to play it, so
+ * this is the figure that can stay flat with length. The short run's renderer peak is usually the start-up's (pack load).
  * Goal: ratios long/short ≤ 1.3. Prints one JSON document.
  * Usage: npx tsx bench/long-form-memory-browser.ts [--short 60] [--long 600] [--steps 1] [--skip-long]
  *        [--timeout-min 90]
@@ -192,7 +192,7 @@ async function measureOne(server: AppServer, clipPath: string, videoSec: number,
     }
     const wallSec = (performance.now() - startMs) / 1000;
     // What follows a generation belongs to its cost: the autosave writes the take 400 ms later, the spectrogram and
-    // meters read it, the hand-over's transferred buffers wait for a GC. VmHWM is read only after they are done.
+    // meters read it. VmHWM is read only after they are done.
     await page.waitForTimeout(SETTLE_MS);
     const notices = await page.locator('[data-testid="notice"]').allTextContents();
     const errors = await page.locator('[data-testid="notice"][data-kind="error"]').allTextContents();
@@ -243,14 +243,13 @@ async function main(): Promise<void> {
       const clip = await makeVideo({ path: path.join(scratch, `clip-${seconds}.mp4`), durationSec: seconds, width: 160, height: 120, fps: 8, codec: 'h264', container: 'mp4', motion: 'moving-box' });
       runs.push(await measureOne(server, clip, seconds, steps, timeoutMs));
     }
-    // The finished take (float32 per channel) is what the worker must hand back; memory beyond it is the pipeline's own.
+    // The finished take (float32 per channel): the page holds it once; memory beyond it is the app's own.
     const manifest = JSON.parse(await readFile(path.join(ROOT_DIR, 'public/models/foley-test/manifest.json'), 'utf8')) as { sampleRate: number; channels: number };
     const takeMb = (seconds: number) => (seconds * manifest.sampleRate * manifest.channels * 4) / MB;
     // The renderer must hold the take once to play it (its AudioBuffer); what it holds beyond that is the app's overhead.
     const [short, long] = runs.map((run) => ({
       ...run,
       takeMb: round(takeMb(run.videoSec)),
-      engineBeyondTakeMb: round(run.engineWorker.heapPlusBackingMb - takeMb(run.videoSec)),
       rendererBeyondTakeMb: round(run.rendererPeakRssMb - takeMb(run.videoSec)),
     }));
     const ratio = (pick: (r: NonNullable<typeof short>) => number) => (short && long ? round(pick(long) / pick(short)) : null);
@@ -262,7 +261,6 @@ async function main(): Promise<void> {
       ratiosLongToShort: {
         engineWorkerHeapUsed: ratio((r) => r.engineWorker.usedMb),
         engineWorkerHeapPlusBacking: ratio((r) => r.engineWorker.heapPlusBackingMb),
-        engineWorkerBeyondTake: ratio((r) => r.engineBeyondTakeMb),
         allWorkersHeapPlusBacking: ratio((r) => r.allWorkersPeakMb),
         rendererPeakRss: ratio((r) => r.rendererPeakRssMb),
         rendererBeyondTake: ratio((r) => r.rendererBeyondTakeMb),
