@@ -70,7 +70,10 @@ async function makeTake(page: Page): Promise<string | null> {
 /** The awaited-video notice: its problem and text, once it shows a problem. */
 async function awaitedProblem(page: Page): Promise<{ problem: string | null; text: string }> {
   const notice = page.getByTestId('video-missing');
-  await notice.waitFor({ timeout: 60_000 });
+  await notice.waitFor({ timeout: 60_000 }).catch(async () => {
+    const shown = await page.locator('[role="alert"], [role="status"], [data-testid="notice"]').allTextContents();
+    throw new Error(`no awaited-video notice within 60 s; the page shows: ${JSON.stringify(shown)}`);
+  });
   return { problem: await notice.getAttribute('data-problem'), text: (await notice.textContent()) ?? '' };
 }
 
