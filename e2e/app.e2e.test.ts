@@ -149,6 +149,10 @@ describe.each([
       await expect(page.getByTestId('unknown-words').textContent()).resolves.toContain('zzzunknownword');
       await page.waitForFunction(() => document.querySelector('[data-testid="waveform"] > div')?.shadowRoot?.querySelector('canvas') != null);
       expect(await nonBackgroundPixels(page, '[data-testid="waveform"]')).toBeGreaterThan(100);
+      // The spectrogram lane reads the take's mono mix a part at a time (monoMixReader) and paints it; SwiftShader is a
+      // software adapter, so both runs take the CPU worker.
+      await page.waitForFunction(() => document.querySelector('[data-testid="spectrogram-lane"]')?.getAttribute('data-backend') === 'cpu');
+      expect(await nonBackgroundPixels(page, '[data-testid="spectrogram-lane"]')).toBeGreaterThan(100);
 
       await checkSpaceBarPlayback(page);
       await checkDownloads(page, samples, sampleRate);

@@ -71,6 +71,51 @@ describe('stft-spectrogram shader vs CPU reference', () => {
     });
   }
 
+  it('computes a two-channel take read a part at a time (monoMixReader) as the whole mono mix, on the CPU worker and on WebGPU', async () => {
+    const r = await harness.page.evaluate(async () => {
+      const h = (window as unknown as { spectrogramHarness: Harness }).spectrogramHarness;
+      const p = h.DEFAULT_SPECTROGRAM;
+      const signal = (seconds: number) => {
+        const n = seconds * p.sampleRate;
+        const left = new Float32Array(n);
+        const right = new Float32Array(n);
+        for (let i = 0; i < n; i++) {
+          const t = i / p.sampleRate;
+          left[i] = 0.5 * Math.sin(2 * Math.PI * (200 + 50 * (t % 7)) * t);
+          right[i] = t % 1 < 0.1 ? 0.8 * Math.sin(2 * Math.PI * 3000 * t) : 0.01 * Math.sin(2 * Math.PI * 90 * t);
+        }
+        // The lane's mono mix before it was read in parts: the mean, summed in channel order.
+        const mix = new Float32Array(n);
+        for (const channel of [left, right]) for (let i = 0; i < n; i++) mix[i]! += channel[i]! / 2;
+        const reads: number[] = [];
+        const mixed = h.monoMixReader([left, right]);
+        const reader = { lengthSamples: mixed.lengthSamples, read: (start: number, end: number) => (reads.push(end - start), mixed.read(start, end)) };
+        return { n, mix, reader, reads };
+      };
+      const compare = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), a.length === b.length ? 0 : Infinity);
+      const long = signal(60);
+      const whole = h.spectrogram(long.mix, p);
+      const cpu = await h.computeSpectrogram(long.reader, p, { backend: 'cpu' });
+      const short = signal(3);
+      const gpu = await h.computeSpectrogram(short.reader, p, { backend: 'webgpu' });
+      return {
+        samples: long.n,
+        cpu: { backend: cpu.backend, maxAbsError: compare(cpu.data, whole.data), reads: long.reads.length, largestRead: Math.max(...long.reads) },
+        gpu: { backend: gpu.backend, maxAbsError: compare(gpu.data, h.spectrogram(short.mix, p).data), reads: short.reads.length },
+        litFraction: whole.data.filter((v) => v > 0.1).length / whole.data.length,
+      };
+    });
+    console.info(`spectrogram read in parts: ${JSON.stringify(r)}`);
+    expect(r.litFraction).toBeGreaterThan(0.05);
+    expect(r.cpu).toMatchObject({ backend: 'cpu', maxAbsError: 0 });
+    // 60 s = 2.6 M samples went in parts of about 1 M (2^20 samples + the nFft overlap), never the whole.
+    expect(r.cpu.reads).toBeGreaterThanOrEqual(3);
+    expect(r.cpu.largestRead).toBeLessThanOrEqual(2 ** 20 + 1024);
+    expect(r.gpu.backend).toBe('webgpu');
+    expect(r.gpu.reads).toBeGreaterThanOrEqual(1);
+    expect(r.gpu.maxAbsError).toBeLessThan(2e-3);
+  });
+
   it('falls back to the CPU when the browser has no WebGPU', async () => {
     await harness.page.evaluate(() => Object.defineProperty(navigator, 'gpu', { value: undefined, configurable: true }));
     const result = await compare({}, 'auto');

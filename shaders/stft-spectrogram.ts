@@ -3,16 +3,18 @@
  * fallback (src/dsp/spectrogram.ts, the shader's reference) when WebGPU is missing, fails, or is only a software
  * adapter. The CPU path runs in a module worker (this same module, loaded under the name 'stft-spectrogram'), or
  * in short main-thread time slices where there are no workers; GPU work goes in chunks of dispatches. Either way
- * the main thread is never blocked for long.
+ * the main thread is never blocked for long. The signal is read a part at a time (SignalReader: frame t needs only
+ * samples t·hop ± nFft/2), so a long take's mono mix is never made whole, neither in the page nor in the worker.
  */
 
 import {
   fullScalePower,
   logBandTable,
-  spectrogram,
   spectrogramFrameCount,
   spectrogramFrames,
+  spectrogramFrameSpan,
   validateSpectrogramParams,
+  type LogBandTable,
   type SpectrogramImage,
   type SpectrogramParams,
 } from '../src/dsp/spectrogram';
@@ -20,6 +22,36 @@ import { periodicHann } from '../src/dsp/stft';
 import shaderSource from './stft-spectrogram.wgsl?raw';
 
 export type SpectrogramBackend = 'webgpu' | 'cpu';
+
+/** A signal read a part at a time. */
+export interface SignalReader {
+  lengthSamples: number;
+  /** Samples [start, end), 0 ≤ start ≤ end ≤ lengthSamples, in a new array the caller owns (it may be transferred). */
+  read(start: number, end: number): Float32Array;
+}
+
+/** What the spectrogram is computed from: the samples, or a reader of them. */
+export type SpectrogramInput = Float32Array | SignalReader;
+
+/** The mono mix (mean) of equal-length channels, mixed only as far as each read asks. */
+export function monoMixReader(channels: readonly Float32Array[]): SignalReader {
+  const lengthSamples = channels[0]?.length ?? 0;
+  if (channels.some((channel) => channel.length !== lengthSamples)) throw new RangeError('monoMixReader: the channels differ in length');
+  return {
+    lengthSamples,
+    read(start, end) {
+      if (channels.length === 1) return channels[0]!.slice(start, end);
+      const mix = new Float32Array(end - start);
+      for (const channel of channels) for (let i = 0; i < mix.length; i++) mix[i]! += channel[start + i]! / channels.length;
+      return mix;
+    },
+  };
+}
+
+function readerOf(input: SpectrogramInput): SignalReader {
+  if (!(input instanceof Float32Array)) return input;
+  return { lengthSamples: input.length, read: (start, end) => input.slice(start, end) };
+}
 
 export interface SpectrogramResult extends SpectrogramImage {
   backend: SpectrogramBackend;
@@ -37,16 +69,25 @@ export interface SpectrogramOptions {
 const GPU_FRAMES_PER_CHUNK = 8192;
 /** Main-thread work per CPU slice between yields; well under the 50 ms that counts as a long task. */
 const CPU_SLICE_MS = 10;
-/** Samples per message to the CPU worker: 4 MiB copies keep each posting task short. */
+/** Samples per message to the CPU worker: 4 MiB parts keep each posting task short. */
 const WORKER_SAMPLES_PER_MESSAGE = 1 << 20;
+/**
+ * Parts the CPU worker may hold or queue at once: it computes one while the page reads the next, and the page waits
+ * for its acknowledgement beyond that, so a long signal never piles up in the worker's message queue.
+ */
+const WORKER_PARTS_IN_FLIGHT = 2;
 /** Worker name that makes this module serve spectrogram requests when it is a worker's entry (see the end of the file). */
 const WORKER_NAME = 'stft-spectrogram';
 
 type WorkerRequest =
   | { type: 'start'; params: SpectrogramParams; lengthSamples: number }
-  | { type: 'samples'; offset: number; data: Float32Array }
-  | { type: 'compute' };
-type WorkerReply = { type: 'done'; frames: number; data: Float32Array } | { type: 'error'; message: string };
+  /** Frames [firstFrame, firstFrame + frameCount), from the samples of their span starting at `sampleOffset`. */
+  | { type: 'part'; firstFrame: number; frameCount: number; sampleOffset: number; data: Float32Array }
+  | { type: 'finish' };
+type WorkerReply =
+  | { type: 'part-done'; firstFrame: number }
+  | { type: 'done'; frames: number; data: Float32Array }
+  | { type: 'error'; message: string };
 const PARAMS_BYTES = 48;
 
 /** The compiled pipeline on one device; owns nothing per signal (buffers live only inside `compute`). */
@@ -71,9 +112,10 @@ export class StftSpectrogramGpu {
     return new StftSpectrogramGpu(device, pipeline, owned);
   }
 
-  async compute(samples: Float32Array, p: SpectrogramParams, signal?: AbortSignal): Promise<SpectrogramImage> {
+  async compute(input: SpectrogramInput, p: SpectrogramParams, signal?: AbortSignal): Promise<SpectrogramImage> {
     validateSpectrogramParams(p);
-    const frames = spectrogramFrameCount(samples.length, p.hop);
+    const samples = readerOf(input);
+    const frames = spectrogramFrameCount(samples.lengthSamples, p.hop);
     const data = new Float32Array(frames * p.bands);
     const buffers = this.createBuffers(p, Math.min(frames, GPU_FRAMES_PER_CHUNK));
     try {
@@ -114,17 +156,16 @@ export class StftSpectrogramGpu {
     return buffers;
   }
 
-  private async runChunk(samples: Float32Array, p: SpectrogramParams, buffers: ReturnType<StftSpectrogramGpu['createBuffers']>, first: number, count: number): Promise<Float32Array> {
+  private async runChunk(samples: SignalReader, p: SpectrogramParams, buffers: ReturnType<StftSpectrogramGpu['createBuffers']>, first: number, count: number): Promise<Float32Array> {
     const { device } = this;
     const half = p.nFft / 2;
-    const chunkStart = Math.max(0, first * p.hop - half);
-    const chunkEnd = Math.min(samples.length, (first + count - 1) * p.hop + half);
+    const { start: chunkStart, end: chunkEnd } = spectrogramFrameSpan(first, count, p, samples.lengthSamples);
     const uniforms = new ArrayBuffer(PARAMS_BYTES);
-    new Uint32Array(uniforms, 0, 8).set([p.nFft, p.hop, p.bands, Math.log2(half), first, count, samples.length, chunkStart]);
+    new Uint32Array(uniforms, 0, 8).set([p.nFft, p.hop, p.bands, Math.log2(half), first, count, samples.lengthSamples, chunkStart]);
     new Float32Array(uniforms, 32, 4).set([p.minDb, p.maxDb, fullScalePower(p.nFft), 0]);
     device.queue.writeBuffer(buffers.params, 0, uniforms);
     // The lib types want an ArrayBuffer-backed view; WebGPU copies from a SharedArrayBuffer-backed one just as well.
-    if (chunkEnd > chunkStart) device.queue.writeBuffer(buffers.samples, 0, samples.subarray(chunkStart, chunkEnd) as Float32Array<ArrayBuffer>);
+    if (chunkEnd > chunkStart) device.queue.writeBuffer(buffers.samples, 0, samples.read(chunkStart, chunkEnd) as Float32Array<ArrayBuffer>);
     const bindGroup = device.createBindGroup({
       layout: this.pipeline.getBindGroupLayout(0),
       entries: (['params', 'samples', 'bands', 'tables', 'image'] as const).map((name, binding) => ({ binding, resource: { buffer: buffers[name] } })),
@@ -174,9 +215,10 @@ function nextTask(): Promise<void> {
 }
 
 /** CPU path in time slices of ~CPU_SLICE_MS, yielding between them so the page stays responsive (no long tasks). */
-export async function spectrogramOnCpu(samples: Float32Array, p: SpectrogramParams, signal?: AbortSignal): Promise<SpectrogramImage> {
+export async function spectrogramOnCpu(input: SpectrogramInput, p: SpectrogramParams, signal?: AbortSignal): Promise<SpectrogramImage> {
   validateSpectrogramParams(p);
-  const frames = spectrogramFrameCount(samples.length, p.hop);
+  const lengthSamples = input instanceof Float32Array ? input.length : input.lengthSamples;
+  const frames = spectrogramFrameCount(lengthSamples, p.hop);
   const data = new Float32Array(frames * p.bands);
   const table = logBandTable(p);
   let first = 0;
@@ -185,7 +227,11 @@ export async function spectrogramOnCpu(samples: Float32Array, p: SpectrogramPara
     signal?.throwIfAborted();
     const start = performance.now();
     const count = Math.min(sliceFrames, frames - first);
-    spectrogramFrames(samples, p, table, first, count, data);
+    if (input instanceof Float32Array) spectrogramFrames(input, p, table, first, count, data);
+    else {
+      const span = spectrogramFrameSpan(first, count, p, lengthSamples);
+      spectrogramFrames(input.read(span.start, span.end), p, table, first, count, data, span.start);
+    }
     first += count;
     // Size the next slice from this one's speed, so slices stay near the budget on fast and slow machines alike.
     const msPerFrame = Math.max(1e-3, (performance.now() - start) / count);
@@ -202,10 +248,11 @@ function isSoftwareAdapter(adapter: GPUAdapter): boolean {
 }
 
 /**
- * CPU path off the main thread: this module re-loaded as a module worker receives the samples in short messages
- * and returns the image (transferred). Resolves null where workers are unavailable (Node, CLI).
+ * CPU path off the main thread: this module re-loaded as a module worker receives the signal in parts, each with
+ * the span of the frames it gives (a few MiB), computes those frames at once and acknowledges; the image comes back
+ * transferred. Neither side holds the whole signal. Resolves null where workers are unavailable (Node, CLI).
  */
-async function spectrogramInWorker(samples: Float32Array, p: SpectrogramParams, signal?: AbortSignal): Promise<SpectrogramImage | null> {
+async function spectrogramInWorker(input: SignalReader, p: SpectrogramParams, signal?: AbortSignal): Promise<SpectrogramImage | null> {
   let worker: Worker;
   try {
     // A literal options object: Vite bundles `new Worker(new URL(…, import.meta.url), {…})` as a worker chunk.
@@ -213,45 +260,94 @@ async function spectrogramInWorker(samples: Float32Array, p: SpectrogramParams, 
   } catch {
     return null;
   }
+  const replies = new WorkerReplies(worker, signal);
   try {
-    const reply = new Promise<WorkerReply>((resolve, reject) => {
-      worker.onmessage = (event: MessageEvent<WorkerReply>) => resolve(event.data);
-      worker.onerror = (event) => reject(new Error(`spectrogram worker failed: ${event.message}`));
-      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-    });
     const post = (request: WorkerRequest, transfer: Transferable[] = []) => worker.postMessage(request, transfer);
-    post({ type: 'start', params: p, lengthSamples: samples.length });
-    for (let offset = 0; offset < samples.length; offset += WORKER_SAMPLES_PER_MESSAGE) {
+    const frames = spectrogramFrameCount(input.lengthSamples, p.hop);
+    const framesPerPart = Math.max(1, Math.floor(WORKER_SAMPLES_PER_MESSAGE / p.hop));
+    post({ type: 'start', params: p, lengthSamples: input.lengthSamples });
+    let inFlight = 0;
+    for (let firstFrame = 0; firstFrame < frames; firstFrame += framesPerPart) {
       signal?.throwIfAborted();
-      const data = samples.slice(offset, offset + WORKER_SAMPLES_PER_MESSAGE);
-      post({ type: 'samples', offset, data }, [data.buffer]);
-      await nextTask();
+      const frameCount = Math.min(framesPerPart, frames - firstFrame);
+      const { start, end } = spectrogramFrameSpan(firstFrame, frameCount, p, input.lengthSamples);
+      const data = input.read(start, end);
+      post({ type: 'part', firstFrame, frameCount, sampleOffset: start, data }, [data.buffer]);
+      if (++inFlight >= WORKER_PARTS_IN_FLIGHT) {
+        await replies.next('part-done');
+        inFlight--;
+      }
     }
-    post({ type: 'compute' });
-    const result = await reply;
-    if (result.type === 'error') throw new Error(result.message);
+    post({ type: 'finish' });
+    for (; inFlight > 0; inFlight--) await replies.next('part-done');
+    const result = await replies.next('done');
     return { frames: result.frames, bands: p.bands, data: result.data };
   } finally {
+    replies.dispose();
     worker.terminate();
   }
 }
 
-/** The worker side: only adapts messages to `spectrogram()`. */
+/** The worker's replies in order; an error reply, a worker failure or the abort signal rejects the waiting `next`. */
+class WorkerReplies {
+  private readonly received: WorkerReply[] = [];
+  private failure: unknown = null;
+  private wake: (() => void) | null = null;
+  private readonly onAbort = () => this.fail(this.signal?.reason);
+
+  constructor(
+    worker: Worker,
+    private readonly signal?: AbortSignal,
+  ) {
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      this.received.push(event.data);
+      this.wake?.();
+    };
+    worker.onerror = (event) => this.fail(new Error(`spectrogram worker failed: ${event.message}`));
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  async next<T extends WorkerReply['type']>(type: T): Promise<Extract<WorkerReply, { type: T }>> {
+    while (this.received.length === 0) {
+      if (this.failure !== null) throw this.failure;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    const reply = this.received.shift()!;
+    if (reply.type === 'error') throw new Error(reply.message);
+    if (reply.type !== type) throw new Error(`spectrogram worker: expected "${type}", got "${reply.type}"`);
+    return reply as Extract<WorkerReply, { type: T }>;
+  }
+
+  dispose(): void {
+    this.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  private fail(error: unknown): void {
+    this.failure = error ?? new Error('spectrogram worker failed');
+    this.wake?.();
+  }
+}
+
+/** The worker side: only adapts messages to `spectrogramFrames()`, a part at a time, into the image. */
 function serveWorkerRequests(scope: DedicatedWorkerGlobalScope): void {
-  let params: SpectrogramParams | null = null;
-  let samples = new Float32Array(0);
+  let state: { params: SpectrogramParams; table: LogBandTable; frames: number; data: Float32Array } | null = null;
   const reply = (message: WorkerReply, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
   scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
     const request = event.data;
     try {
       if (request.type === 'start') {
-        params = request.params;
-        samples = new Float32Array(request.lengthSamples);
-      } else if (request.type === 'samples') samples.set(request.data, request.offset);
-      else {
-        if (!params) throw new Error('spectrogram worker: compute before start');
-        const image = spectrogram(samples, params);
-        reply({ type: 'done', frames: image.frames, data: image.data }, [image.data.buffer]);
+        const frames = spectrogramFrameCount(request.lengthSamples, request.params.hop);
+        state = { params: request.params, table: logBandTable(request.params), frames, data: new Float32Array(frames * request.params.bands) };
+        return;
+      }
+      if (!state) throw new Error(`spectrogram worker: "${request.type}" before "start"`);
+      if (request.type === 'part') {
+        const { firstFrame, frameCount, sampleOffset, data } = request;
+        spectrogramFrames(data, state.params, state.table, firstFrame, frameCount, state.data, sampleOffset);
+        reply({ type: 'part-done', firstFrame });
+      } else {
+        reply({ type: 'done', frames: state.frames, data: state.data }, [state.data.buffer]);
+        state = null;
       }
     } catch (error) {
       reply({ type: 'error', message: error instanceof Error ? error.message : String(error) });
@@ -260,7 +356,7 @@ function serveWorkerRequests(scope: DedicatedWorkerGlobalScope): void {
 }
 
 /** The lane's entry point: WebGPU when available (and asked for), else the CPU; the result says which ran. */
-export async function computeSpectrogram(samples: Float32Array, p: SpectrogramParams, options: SpectrogramOptions = {}): Promise<SpectrogramResult> {
+export async function computeSpectrogram(input: SpectrogramInput, p: SpectrogramParams, options: SpectrogramOptions = {}): Promise<SpectrogramResult> {
   validateSpectrogramParams(p);
   const backend = options.backend ?? 'auto';
   if (backend !== 'cpu') {
@@ -268,7 +364,7 @@ export async function computeSpectrogram(samples: Float32Array, p: SpectrogramPa
     const gpu = await StftSpectrogramGpu.create(options.device, backend === 'auto').catch(() => null);
     if (gpu) {
       try {
-        return { ...(await gpu.compute(samples, p, options.signal)), backend: 'webgpu' };
+        return { ...(await gpu.compute(input, p, options.signal)), backend: 'webgpu' };
       } catch (error) {
         if (backend === 'webgpu' || options.signal?.aborted) throw error;
       } finally {
@@ -278,7 +374,7 @@ export async function computeSpectrogram(samples: Float32Array, p: SpectrogramPa
       throw new Error('WebGPU is not available in this browser.');
     }
   }
-  const image = (await spectrogramInWorker(samples, p, options.signal)) ?? (await spectrogramOnCpu(samples, p, options.signal));
+  const image = (await spectrogramInWorker(readerOf(input), p, options.signal)) ?? (await spectrogramOnCpu(input, p, options.signal));
   return { ...image, backend: 'cpu' };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SPECTROGRAM, logBandTable, spectrogram, spectrogramFrames, type SpectrogramParams } from './spectrogram';
+import { DEFAULT_SPECTROGRAM, logBandTable, spectrogram, spectrogramFrames, spectrogramFrameSpan, type SpectrogramParams } from './spectrogram';
 
 const P: SpectrogramParams = { ...DEFAULT_SPECTROGRAM };
 
@@ -59,5 +59,19 @@ describe('spectrogram', () => {
     const table = logBandTable(P);
     for (let t = 0; t < whole.frames; t += 7) spectrogramFrames(x, P, table, t, Math.min(7, whole.frames - t), sliced);
     expect(sliced).toEqual(whole.data);
+  });
+
+  it('computes the same frames from parts of the signal (each only its frames\' span) as from the whole', () => {
+    const x = sine(700, 0.5, 20_000).map((v, i) => v * (i % 3000 < 1500 ? 1 : 0.1));
+    const whole = spectrogram(x, P);
+    const parted = new Float32Array(whole.data.length).fill(-1);
+    const table = logBandTable(P);
+    for (let t = 0; t < whole.frames; t += 9) {
+      const count = Math.min(9, whole.frames - t);
+      const { start, end } = spectrogramFrameSpan(t, count, P, x.length);
+      expect(end - start).toBeLessThanOrEqual((count - 1) * P.hop + P.nFft);
+      spectrogramFrames(x.slice(start, end), P, table, t, count, parted, start);
+    }
+    expect(parted).toEqual(whole.data);
   });
 });

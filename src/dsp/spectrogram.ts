@@ -103,8 +103,18 @@ export function spectrogram(samples: Float32Array, p: SpectrogramParams): Spectr
   return image;
 }
 
-/** Frames [firstFrame, firstFrame + frameCount) into `out` rows starting at firstFrame (row-major [frames × bands]). */
-export function spectrogramFrames(samples: Float32Array, p: SpectrogramParams, table: LogBandTable, firstFrame: number, frameCount: number, out: Float32Array): void {
+/** Samples [start, end) of a signal of `lengthSamples` that frames [firstFrame, firstFrame + frameCount) read: t·hop ± nFft/2. */
+export function spectrogramFrameSpan(firstFrame: number, frameCount: number, p: Pick<SpectrogramParams, 'nFft' | 'hop'>, lengthSamples: number): { start: number; end: number } {
+  const half = p.nFft / 2;
+  return { start: Math.max(0, firstFrame * p.hop - half), end: Math.max(0, Math.min(lengthSamples, (firstFrame + frameCount - 1) * p.hop + half)) };
+}
+
+/**
+ * Frames [firstFrame, firstFrame + frameCount) into `out` rows starting at firstFrame (row-major [frames × bands]).
+ * `samples[i]` is sample `sampleOffset + i` of the signal and everything outside them reads as zero, so a part of a
+ * long signal gives the same frames as the whole when it covers their spectrogramFrameSpan.
+ */
+export function spectrogramFrames(samples: Float32Array, p: SpectrogramParams, table: LogBandTable, firstFrame: number, frameCount: number, out: Float32Array, sampleOffset = 0): void {
   const { nFft, hop, bands } = p;
   const fft = realFft(nFft);
   const window = periodicHann(nFft);
@@ -114,7 +124,7 @@ export function spectrogramFrames(samples: Float32Array, p: SpectrogramParams, t
   const reference = fullScalePower(nFft);
   const half = nFft / 2;
   for (let t = firstFrame; t < firstFrame + frameCount; t++) {
-    const start = t * hop - half;
+    const start = t * hop - half - sampleOffset;
     if (start >= 0 && start + nFft <= samples.length) fft.forwardWindowed(samples, start, window, re, im, 0);
     else {
       // Frames overhanging either end see zeros there.

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { DEFAULT_SPECTROGRAM, type SpectrogramImage } from '../../dsp/spectrogram';
-import { computeSpectrogram, type SpectrogramBackend } from '../../../shaders/stft-spectrogram';
+import { computeSpectrogram, monoMixReader, type SpectrogramBackend } from '../../../shaders/stft-spectrogram';
 import { useAppState } from '../use-session';
 
 /** Dark blue → teal → yellow; t in [0, 1]. Returns [r, g, b] in 0..255. */
@@ -34,14 +34,10 @@ function paint(canvas: HTMLCanvasElement, image: SpectrogramImage): void {
   context.putImageData(pixels, 0, 0);
 }
 
-function monoMix(channels: readonly Float32Array[]): Float32Array {
-  if (channels.length === 1) return channels[0];
-  const mix = new Float32Array(channels[0].length);
-  for (const channel of channels) for (let i = 0; i < mix.length; i++) mix[i] += channel[i] / channels.length;
-  return mix;
-}
-
-/** Log-frequency spectrogram of the generated track (WebGPU shader, CPU fallback). */
+/**
+ * Log-frequency spectrogram of the generated track (WebGPU shader, CPU fallback). The mono mix is read a part at a
+ * time (monoMixReader): a full-length mix of a 10-minute take would be another 100 MB, and its worker copy another.
+ */
 export function SpectrogramLane() {
   const result = useAppState((state) => state.result);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -51,7 +47,7 @@ export function SpectrogramLane() {
     const controller = new AbortController();
     const params = { ...DEFAULT_SPECTROGRAM, sampleRate: result.sampleRate, fmaxHz: Math.min(DEFAULT_SPECTROGRAM.fmaxHz, result.sampleRate / 2) };
     setBackend(null);
-    computeSpectrogram(monoMix(result.channels), params, { signal: controller.signal }).then(
+    computeSpectrogram(monoMixReader(result.channels), params, { signal: controller.signal }).then(
       (image) => {
         if (canvas.current) paint(canvas.current, image);
         setBackend(image.backend);
