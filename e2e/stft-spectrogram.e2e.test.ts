@@ -71,7 +71,7 @@ describe('stft-spectrogram shader vs CPU reference', () => {
     });
   }
 
-  it('computes a two-channel take read a part at a time (monoMixReader) as the whole mono mix, on the CPU worker and on WebGPU', async () => {
+  it('computes a two-channel take read a part at a time (monoMixReader) as the whole mono mix, on the CPU worker and on WebGPU, pooled into columns when asked', async () => {
     const r = await harness.page.evaluate(async () => {
       const h = (window as unknown as { spectrogramHarness: Harness }).spectrogramHarness;
       const p = h.DEFAULT_SPECTROGRAM;
@@ -98,7 +98,19 @@ describe('stft-spectrogram shader vs CPU reference', () => {
       const cpu = await h.computeSpectrogram(long.reader, p, { backend: 'cpu' });
       const short = signal(3);
       const gpu = await h.computeSpectrogram(short.reader, p, { backend: 'webgpu' });
+      // The lane's picture: frames max-pooled into fewer columns, in the worker and on the GPU alike.
+      const pooled = (image: { frames: number; data: Float32Array }, columns: number) => {
+        const out = new h.PooledSpectrogram(image.frames, p.bands, columns);
+        out.add(image.data, 0, image.frames);
+        return out.image();
+      };
+      const cpuPooled = await h.computeSpectrogram(long.reader, p, { backend: 'cpu', columns: 1000 });
+      const gpuPooled = await h.computeSpectrogram(short.reader, p, { backend: 'webgpu', columns: 100 });
       return {
+        pooled: {
+          cpu: { frames: cpuPooled.frames, maxAbsError: compare(cpuPooled.data, pooled(whole, 1000).data) },
+          gpu: { frames: gpuPooled.frames, maxAbsError: compare(gpuPooled.data, pooled(h.spectrogram(short.mix, p), 100).data) },
+        },
         samples: long.n,
         cpu: { backend: cpu.backend, maxAbsError: compare(cpu.data, whole.data), reads: long.reads.length, largestRead: Math.max(...long.reads) },
         gpu: { backend: gpu.backend, maxAbsError: compare(gpu.data, h.spectrogram(short.mix, p).data), reads: short.reads.length },
@@ -114,6 +126,9 @@ describe('stft-spectrogram shader vs CPU reference', () => {
     expect(r.gpu.backend).toBe('webgpu');
     expect(r.gpu.reads).toBeGreaterThanOrEqual(1);
     expect(r.gpu.maxAbsError).toBeLessThan(2e-3);
+    expect(r.pooled.cpu).toEqual({ frames: 1000, maxAbsError: 0 });
+    expect(r.pooled.gpu.frames).toBe(100);
+    expect(r.pooled.gpu.maxAbsError).toBeLessThan(2e-3);
   });
 
   it('falls back to the CPU when the browser has no WebGPU', async () => {

@@ -10,6 +10,7 @@
 import {
   fullScalePower,
   logBandTable,
+  PooledSpectrogram,
   spectrogramFrameCount,
   spectrogramFrames,
   spectrogramFrameSpan,
@@ -63,6 +64,8 @@ export interface SpectrogramOptions {
   /** Reuse an existing device instead of requesting one. */
   device?: GPUDevice;
   signal?: AbortSignal;
+  /** At most this many image rows: consecutive frames max-pooled in equal groups (default: a row per frame). */
+  columns?: number;
 }
 
 /** Frames per GPU dispatch (≤ 65 535 workgroups per dimension); 8192 frames of hop 512 upload 16 MiB of samples. */
@@ -80,7 +83,7 @@ const WORKER_PARTS_IN_FLIGHT = 2;
 const WORKER_NAME = 'stft-spectrogram';
 
 type WorkerRequest =
-  | { type: 'start'; params: SpectrogramParams; lengthSamples: number }
+  | { type: 'start'; params: SpectrogramParams; lengthSamples: number; columns?: number }
   /** Frames [firstFrame, firstFrame + frameCount), from the samples of their span starting at `sampleOffset`. */
   | { type: 'part'; firstFrame: number; frameCount: number; sampleOffset: number; data: Float32Array }
   | { type: 'finish' };
@@ -112,22 +115,22 @@ export class StftSpectrogramGpu {
     return new StftSpectrogramGpu(device, pipeline, owned);
   }
 
-  async compute(input: SpectrogramInput, p: SpectrogramParams, signal?: AbortSignal): Promise<SpectrogramImage> {
+  async compute(input: SpectrogramInput, p: SpectrogramParams, signal?: AbortSignal, columns?: number): Promise<SpectrogramImage> {
     validateSpectrogramParams(p);
     const samples = readerOf(input);
     const frames = spectrogramFrameCount(samples.lengthSamples, p.hop);
-    const data = new Float32Array(frames * p.bands);
+    const image = new PooledSpectrogram(frames, p.bands, columns);
     const buffers = this.createBuffers(p, Math.min(frames, GPU_FRAMES_PER_CHUNK));
     try {
       for (let first = 0; first < frames; first += GPU_FRAMES_PER_CHUNK) {
         signal?.throwIfAborted();
         const count = Math.min(GPU_FRAMES_PER_CHUNK, frames - first);
-        data.set(await this.runChunk(samples, p, buffers, first, count), first * p.bands);
+        image.add(await this.runChunk(samples, p, buffers, first, count), first, count);
       }
     } finally {
       Object.values(buffers).forEach((b: GPUBuffer) => b.destroy());
     }
-    return { frames, bands: p.bands, data };
+    return image.image();
   }
 
   destroy(): void {
@@ -215,11 +218,11 @@ function nextTask(): Promise<void> {
 }
 
 /** CPU path in time slices of ~CPU_SLICE_MS, yielding between them so the page stays responsive (no long tasks). */
-export async function spectrogramOnCpu(input: SpectrogramInput, p: SpectrogramParams, signal?: AbortSignal): Promise<SpectrogramImage> {
+export async function spectrogramOnCpu(input: SpectrogramInput, p: SpectrogramParams, signal?: AbortSignal, columns?: number): Promise<SpectrogramImage> {
   validateSpectrogramParams(p);
   const lengthSamples = input instanceof Float32Array ? input.length : input.lengthSamples;
   const frames = spectrogramFrameCount(lengthSamples, p.hop);
-  const data = new Float32Array(frames * p.bands);
+  const image = new PooledSpectrogram(frames, p.bands, columns);
   const table = logBandTable(p);
   let first = 0;
   let sliceFrames = 16;
@@ -227,18 +230,20 @@ export async function spectrogramOnCpu(input: SpectrogramInput, p: SpectrogramPa
     signal?.throwIfAborted();
     const start = performance.now();
     const count = Math.min(sliceFrames, frames - first);
-    if (input instanceof Float32Array) spectrogramFrames(input, p, table, first, count, data);
+    const part = new Float32Array(count * p.bands);
+    if (input instanceof Float32Array) spectrogramFrames(input, p, table, first, count, part, 0, first);
     else {
       const span = spectrogramFrameSpan(first, count, p, lengthSamples);
-      spectrogramFrames(input.read(span.start, span.end), p, table, first, count, data, span.start);
+      spectrogramFrames(input.read(span.start, span.end), p, table, first, count, part, span.start, first);
     }
+    image.add(part, first, count);
     first += count;
     // Size the next slice from this one's speed, so slices stay near the budget on fast and slow machines alike.
     const msPerFrame = Math.max(1e-3, (performance.now() - start) / count);
     sliceFrames = Math.max(1, Math.floor(CPU_SLICE_MS / msPerFrame));
     await nextTask();
   }
-  return { frames, bands: p.bands, data };
+  return image.image();
 }
 
 /** True for software adapters (SwiftShader, WARP): there the kernel runs emulated on the CPU, ~60× slower than spectrogramOnCpu (bench/spectrogram.ts). */
@@ -252,7 +257,7 @@ function isSoftwareAdapter(adapter: GPUAdapter): boolean {
  * the span of the frames it gives (a few MiB), computes those frames at once and acknowledges; the image comes back
  * transferred. Neither side holds the whole signal. Resolves null where workers are unavailable (Node, CLI).
  */
-async function spectrogramInWorker(input: SignalReader, p: SpectrogramParams, signal?: AbortSignal): Promise<SpectrogramImage | null> {
+async function spectrogramInWorker(input: SignalReader, p: SpectrogramParams, signal?: AbortSignal, columns?: number): Promise<SpectrogramImage | null> {
   let worker: Worker;
   try {
     // A literal options object: Vite bundles `new Worker(new URL(…, import.meta.url), {…})` as a worker chunk.
@@ -265,7 +270,7 @@ async function spectrogramInWorker(input: SignalReader, p: SpectrogramParams, si
     const post = (request: WorkerRequest, transfer: Transferable[] = []) => worker.postMessage(request, transfer);
     const frames = spectrogramFrameCount(input.lengthSamples, p.hop);
     const framesPerPart = Math.max(1, Math.floor(WORKER_SAMPLES_PER_MESSAGE / p.hop));
-    post({ type: 'start', params: p, lengthSamples: input.lengthSamples });
+    post({ type: 'start', params: p, lengthSamples: input.lengthSamples, ...(columns === undefined ? {} : { columns }) });
     let inFlight = 0;
     for (let firstFrame = 0; firstFrame < frames; firstFrame += framesPerPart) {
       signal?.throwIfAborted();
@@ -330,23 +335,26 @@ class WorkerReplies {
 
 /** The worker side: only adapts messages to `spectrogramFrames()`, a part at a time, into the image. */
 function serveWorkerRequests(scope: DedicatedWorkerGlobalScope): void {
-  let state: { params: SpectrogramParams; table: LogBandTable; frames: number; data: Float32Array } | null = null;
+  let state: { params: SpectrogramParams; table: LogBandTable; image: PooledSpectrogram } | null = null;
   const reply = (message: WorkerReply, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
   scope.onmessage = (event: MessageEvent<WorkerRequest>) => {
     const request = event.data;
     try {
       if (request.type === 'start') {
         const frames = spectrogramFrameCount(request.lengthSamples, request.params.hop);
-        state = { params: request.params, table: logBandTable(request.params), frames, data: new Float32Array(frames * request.params.bands) };
+        state = { params: request.params, table: logBandTable(request.params), image: new PooledSpectrogram(frames, request.params.bands, request.columns) };
         return;
       }
       if (!state) throw new Error(`spectrogram worker: "${request.type}" before "start"`);
       if (request.type === 'part') {
         const { firstFrame, frameCount, sampleOffset, data } = request;
-        spectrogramFrames(data, state.params, state.table, firstFrame, frameCount, state.data, sampleOffset);
+        const part = new Float32Array(frameCount * state.params.bands);
+        spectrogramFrames(data, state.params, state.table, firstFrame, frameCount, part, sampleOffset, firstFrame);
+        state.image.add(part, firstFrame, frameCount);
         reply({ type: 'part-done', firstFrame });
       } else {
-        reply({ type: 'done', frames: state.frames, data: state.data }, [state.data.buffer]);
+        const image = state.image.image();
+        reply({ type: 'done', frames: image.frames, data: image.data }, [image.data.buffer]);
         state = null;
       }
     } catch (error) {
@@ -364,7 +372,7 @@ export async function computeSpectrogram(input: SpectrogramInput, p: Spectrogram
     const gpu = await StftSpectrogramGpu.create(options.device, backend === 'auto').catch(() => null);
     if (gpu) {
       try {
-        return { ...(await gpu.compute(input, p, options.signal)), backend: 'webgpu' };
+        return { ...(await gpu.compute(input, p, options.signal, options.columns)), backend: 'webgpu' };
       } catch (error) {
         if (backend === 'webgpu' || options.signal?.aborted) throw error;
       } finally {
@@ -374,7 +382,7 @@ export async function computeSpectrogram(input: SpectrogramInput, p: Spectrogram
       throw new Error('WebGPU is not available in this browser.');
     }
   }
-  const image = (await spectrogramInWorker(readerOf(input), p, options.signal)) ?? (await spectrogramOnCpu(input, p, options.signal));
+  const image = (await spectrogramInWorker(readerOf(input), p, options.signal, options.columns)) ?? (await spectrogramOnCpu(input, p, options.signal, options.columns));
   return { ...image, backend: 'cpu' };
 }
 

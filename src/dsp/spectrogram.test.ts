@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SPECTROGRAM, logBandTable, spectrogram, spectrogramFrames, spectrogramFrameSpan, type SpectrogramParams } from './spectrogram';
+import { DEFAULT_SPECTROGRAM, logBandTable, PooledSpectrogram, spectrogram, spectrogramFrames, spectrogramFrameSpan, type SpectrogramParams } from './spectrogram';
 
 const P: SpectrogramParams = { ...DEFAULT_SPECTROGRAM };
 
@@ -73,5 +73,28 @@ describe('spectrogram', () => {
       spectrogramFrames(x.slice(start, end), P, table, t, count, parted, start);
     }
     expect(parted).toEqual(whole.data);
+  });
+});
+
+describe('PooledSpectrogram', () => {
+  const frames = 10;
+  const bands = 2;
+  // Frame t has bands [t, 10 − t] / 10.
+  const part = (first: number, count: number) => Float32Array.from({ length: count * bands }, (_, i) => (i % 2 === 0 ? first + (i >> 1) : frames - first - (i >> 1)) / 10);
+
+  it('keeps a row per frame without columns, however the frames are split', () => {
+    const image = new PooledSpectrogram(frames, bands);
+    image.add(part(0, 4), 0, 4);
+    image.add(part(4, 6), 4, 6);
+    expect(image.image().data).toEqual(part(0, 10));
+  });
+
+  it('max-pools equal groups of consecutive frames into the columns, across part boundaries', () => {
+    const image = new PooledSpectrogram(frames, bands, 4);
+    for (let first = 0; first < frames; first += 3) image.add(part(first, Math.min(3, frames - first)), first, Math.min(3, frames - first));
+    // Groups floor(t · 4 / 10): {0,1,2} {3,4} {5,6,7} {8,9}.
+    expect(Array.from(image.image().data, (v) => Math.round(v * 10))).toEqual([2, 10, 4, 7, 7, 5, 9, 2]);
+    expect(image.image().frames).toBe(4);
+    expect(() => new PooledSpectrogram(frames, bands, 0)).toThrow('columns must be a positive integer');
   });
 });

@@ -112,9 +112,10 @@ export function spectrogramFrameSpan(firstFrame: number, frameCount: number, p: 
 /**
  * Frames [firstFrame, firstFrame + frameCount) into `out` rows starting at firstFrame (row-major [frames × bands]).
  * `samples[i]` is sample `sampleOffset + i` of the signal and everything outside them reads as zero, so a part of a
- * long signal gives the same frames as the whole when it covers their spectrogramFrameSpan.
+ * long signal gives the same frames as the whole when it covers their spectrogramFrameSpan. Frame t goes to row
+ * t − outFirstFrame of `out`.
  */
-export function spectrogramFrames(samples: Float32Array, p: SpectrogramParams, table: LogBandTable, firstFrame: number, frameCount: number, out: Float32Array, sampleOffset = 0): void {
+export function spectrogramFrames(samples: Float32Array, p: SpectrogramParams, table: LogBandTable, firstFrame: number, frameCount: number, out: Float32Array, sampleOffset = 0, outFirstFrame = 0): void {
   const { nFft, hop, bands } = p;
   const fft = realFft(nFft);
   const window = periodicHann(nFft);
@@ -134,7 +135,40 @@ export function spectrogramFrames(samples: Float32Array, p: SpectrogramParams, t
     for (let b = 0; b < bands; b++) {
       let peak = 0;
       for (let k = table.firstBin[b]!; k <= table.lastBin[b]!; k++) peak = Math.max(peak, re[k]! * re[k]! + im[k]! * im[k]!);
-      out[t * bands + b] = powerToUnit(peak, reference, p.minDb, p.maxDb);
+      out[(t - outFirstFrame) * bands + b] = powerToUnit(peak, reference, p.minDb, p.maxDb);
     }
+  }
+}
+
+/**
+ * An image being filled a part at a time: frame rows as they are, or max-pooled into at most `columns` rows (equal
+ * groups of consecutive frames), so a picture as wide as the screen still shows every loud frame.
+ */
+export class PooledSpectrogram {
+  readonly rows: number;
+  readonly data: Float32Array;
+
+  constructor(
+    private readonly frames: number,
+    readonly bands: number,
+    columns = frames,
+  ) {
+    if (!Number.isInteger(columns) || columns < 1) throw new RangeError(`columns must be a positive integer (got ${columns})`);
+    this.rows = Math.min(frames, columns);
+    this.data = new Float32Array(this.rows * bands);
+  }
+
+  /** Frames [firstFrame, firstFrame + count), rows of `part` ([count × bands]). */
+  add(part: Float32Array, firstFrame: number, count: number): void {
+    const { bands } = this;
+    if (this.rows === this.frames) return this.data.set(part.subarray(0, count * bands), firstFrame * bands);
+    for (let i = 0; i < count; i++) {
+      const row = Math.floor(((firstFrame + i) * this.rows) / this.frames) * bands;
+      for (let b = 0; b < bands; b++) this.data[row + b] = Math.max(this.data[row + b]!, part[i * bands + b]!);
+    }
+  }
+
+  image(): SpectrogramImage {
+    return { frames: this.rows, bands: this.bands, data: this.data };
   }
 }

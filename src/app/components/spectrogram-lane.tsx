@@ -3,6 +3,13 @@ import { DEFAULT_SPECTROGRAM, type SpectrogramImage } from '../../dsp/spectrogra
 import { computeSpectrogram, monoMixReader, type SpectrogramBackend } from '../../../shaders/stft-spectrogram';
 import { useAppState } from '../use-session';
 
+/**
+ * Image rows at most (frames max-pooled in groups beyond it): wider than the lane at 2× on a 1920 px screen. A row per
+ * frame would be 51 680 for a 10-minute take, a 26 MB image held three times over (the result, the ImageData and the
+ * canvas) for a lane a few thousand pixels wide: 130 MB of the renderer's peak in bench/long-form-memory-browser.
+ */
+const LANE_COLUMNS = 4096;
+
 /** Dark blue → teal → yellow; t in [0, 1]. Returns [r, g, b] in 0..255. */
 function colour(t: number): [number, number, number] {
   const stops: [number, number, number][] = [
@@ -47,7 +54,7 @@ export function SpectrogramLane() {
     const controller = new AbortController();
     const params = { ...DEFAULT_SPECTROGRAM, sampleRate: result.sampleRate, fmaxHz: Math.min(DEFAULT_SPECTROGRAM.fmaxHz, result.sampleRate / 2) };
     setBackend(null);
-    computeSpectrogram(monoMixReader(result.channels), params, { signal: controller.signal }).then(
+    computeSpectrogram(monoMixReader(result.channels), params, { signal: controller.signal, columns: LANE_COLUMNS }).then(
       (image) => {
         if (canvas.current) paint(canvas.current, image);
         setBackend(image.backend);
