@@ -16,6 +16,8 @@ THREADS=${THREADS:-2}   # torch threads; 1 is faster when other jobs share the t
 STEPS=${STEPS:-2100}
 # Shipped 0.3.0: 1,018 steps planned as 1,200 (75-min cap), then resumed with --steps 2400 to 2,164 (33-min cap);
 # the learning-rate schedule of that resume followed 2,400 steps. One run of 2,164 steps repeats it up to the schedule.
+# --restart-schedule: without it a fine-tune from --init inherits stage 1's step count (2,100) and would train only 64
+# steps at the tail of the cosine (0.3.0 started from the released 0.2.0 pack's weights, which carry no step count).
 STAGE2_STEPS=${STAGE2_STEPS:-2164}
 PACK=../public/models/foley-tiny
 
@@ -24,12 +26,13 @@ PYTHON="$PY" data/build-data.sh 2000 300
 nice "$PY" -m foley.train --data work/synth --out work/tiny --steps "$STEPS" --max-minutes 65 --threads "$THREADS" --resume
 mkdir -p work/tiny-0.3
 nice "$PY" -m foley.train --data work/synth --out work/tiny-0.3 --steps "$STAGE2_STEPS" --max-minutes 120 --threads "$THREADS" \
-  --init work/tiny/checkpoint.pt --lr 2e-4 --warmup 50 --augment --resume
+  --init work/tiny/checkpoint.pt --lr 2e-4 --warmup 50 --augment --restart-schedule --resume
 # Stage 3 (0.3.1): ambience beds mixed under the clips on the fly (foley/beds.py, --beds 0.8), from stage 2's weights
-# with its own warm-up + cosine. Shipped 0.3.1 is the EMA at step 320 of this 600-step schedule: the 55-minute cap
-# stopped it there on a machine shared with other jobs (47.6 min wall, 15.6 min CPU, 1 thread); STAGE3_STEPS=320 stops at the same step
-# but runs its cosine over 320 steps.
-STAGE3_STEPS=${STAGE3_STEPS:-600}
+# with its own warm-up + cosine (--restart-schedule). Shipped 0.3.1 is the EMA at step 320 (53 min wall, 15.6 min CPU,
+# 1 thread, on a machine shared with other jobs), but its schedule was changed twice on resume to fit the time: steps
+# 1-100 on a 600-step cosine, 101-200 on 220, 201-320 on 320 (and each resume restarted the data order from the seed).
+# One run of 320 steps (the default here) is the clean version of that schedule, as the no-beds control was run.
+STAGE3_STEPS=${STAGE3_STEPS:-320}
 mkdir -p work/tiny-0.3.1
 nice "$PY" -m foley.train --data work/synth --out work/tiny-0.3.1 --steps "$STAGE3_STEPS" --max-minutes 55 --threads "$THREADS" \
   --init work/tiny-0.3/checkpoint.pt --lr 2e-4 --warmup 50 --augment --beds 0.8 --restart-schedule --resume
