@@ -11,7 +11,7 @@ import { DEFAULT_PROGRAM_LUFS, levelToProgram } from './program-level';
 import { condMaskRow, type PackManifest } from '../pack/manifest';
 import { env } from '../runtime/env';
 import type { SessionRunner } from '../runtime/model-session-runner';
-import { clipSizes, resampleRows, sliceRows, type ClipSizes } from '../sampling/sequence';
+import { clipSizes, resampleRowRange, type ClipSizes } from '../sampling/sequence';
 import { audioPromptExcerpt, audioPromptLatent } from './audio-prompt';
 import { referencePrefix, type ReferencePrefix } from './known-frames';
 import { curveLufsToLoudness } from './loudness-conditioning';
@@ -28,8 +28,13 @@ export interface ConditioningHooks {
 export interface ClipConditioning {
   /** visual_encoder features [visual.count, Dv]. */
   visual: Float32Array;
-  /** sync_encoder features resampled to latent frames [L, Ds]. */
-  syncAtLatent: Float32Array;
+  /** sync_encoder features at the sync rate [sync.count, Ds]. */
+  sync: Float32Array;
+  /**
+   * Latent frames [start, start + count) of the sync features resampled to the latent rate, past the end repeating
+   * the last: made per window, as the clip at the latent rate was the largest thing a 10-minute generation held.
+   */
+  syncAtLatent: SyncRows;
   /** [L, channels] in [0, 1]: the target curve if given, else the prediction. */
   loudness: Float32Array;
   /** [L, channels] in [0, 1] as predicted from the video (offset to the audio prompt's level when anchoring). */
@@ -45,6 +50,9 @@ export interface ClipConditioning {
   unknownWords: string[];
 }
 
+/** Sync features on latent frames [start, start + count), [count, Ds]. */
+export type SyncRows = (start: number, count: number) => Float32Array;
+
 /** Latent frames per adapters + loudness-predictor run (≈ 24 s): ORT's buffers for one whole-clip run grow with its length. */
 export const PREDICTOR_CHUNK_FRAMES = 2048;
 /**
@@ -55,7 +63,7 @@ export const PREDICTOR_CHUNK_FRAMES = 2048;
 const PREDICTOR_MARGIN_FRAMES = 16;
 
 /** The loudness curve [L, channels] the pack predicts from the video, in chunks of `chunkFrames` latent frames. */
-export async function predictLoudness(runner: SessionRunner, visual: Float32Array, syncAtLatent: Float32Array, frames: number, chunkFrames = PREDICTOR_CHUNK_FRAMES): Promise<Float32Array> {
+export async function predictLoudness(runner: SessionRunner, visual: Float32Array, syncAtLatent: SyncRows, frames: number, chunkFrames = PREDICTOR_CHUNK_FRAMES): Promise<Float32Array> {
   const dv = runner.outputWidth('visual_encoder', 'features');
   const ds = runner.outputWidth('sync_encoder', 'features');
   const d = runner.outputWidth('adapters', 'global_cond');
@@ -65,7 +73,7 @@ export async function predictLoudness(runner: SessionRunner, visual: Float32Arra
     const end = Math.min(frames, start + chunkFrames + PREDICTOR_MARGIN_FRAMES);
     const adapted = await runner.runToHost('adapters', {
       visual: runner.float32(visual, [1, visual.length / dv, dv]),
-      sync: runner.float32(sliceRows(syncAtLatent, ds, first, end - first), [1, end - first, ds]),
+      sync: runner.float32(syncAtLatent(first, end - first), [1, end - first, ds]),
     });
     const { loudness } = await runner.runToHost('loudness_predictor', {
       frame_cond: runner.float32(adapted.frame_cond!, [1, end - first, d]),
@@ -83,9 +91,10 @@ async function videoConditioning(runner: SessionRunner, manifest: PackManifest, 
   const onProgress = hooks.onProgress ?? (() => undefined);
   const features = await encodeVideo(source, runner, manifest.video, sizes, env.encoderChunkFrames, onProgress, hooks.signal);
   const ds = runner.outputWidth('sync_encoder', 'features');
-  const syncAtLatent = resampleRows(features.sync, ds, sizes.sync, sizes.latent);
+  const { sync } = features;
+  const syncAtLatent: SyncRows = (start, count) => resampleRowRange(sync, ds, sizes.sync, sizes.latent, start, count);
   const predictedLoudness = await predictLoudness(runner, features.visual, syncAtLatent, sizes.latentFrames);
-  return { visual: features.visual, syncAtLatent, predictedLoudness };
+  return { visual: features.visual, sync, syncAtLatent, predictedLoudness };
 }
 
 async function promptConditioning(runner: SessionRunner, manifest: PackManifest, options: GenerateOptions) {

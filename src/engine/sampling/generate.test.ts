@@ -19,7 +19,7 @@ import { SessionRunner } from '../runtime/model-session-runner';
 import { clipSizes } from './sequence';
 import { encodeVideo } from '../conditioning/video-features';
 import { predictLoudness } from '../conditioning/clip-conditioning';
-import { resampleRows } from './sequence';
+import { resampleRowRange } from './sequence';
 
 const PACK_DIR = path.resolve(__dirname, '../../../public/models/foley-test');
 const DURATION_SEC = 1.5;
@@ -203,7 +203,7 @@ describe('predictLoudness', () => {
     const sizes = clipSizes(pack.manifest, DURATION_SEC);
     const runner = new SessionRunner(pack);
     const features = await encodeVideo(await open(), runner, pack.manifest.video, sizes, 1000, () => undefined);
-    const syncAtLatent = resampleRows(features.sync, 64, sizes.sync, sizes.latent);
+    const syncAtLatent = (start: number, count: number) => resampleRowRange(features.sync, 64, sizes.sync, sizes.latent, start, count);
     const whole = await predictLoudness(runner, features.visual, syncAtLatent, sizes.latentFrames, 100_000);
     const chunked = await predictLoudness(runner, features.visual, syncAtLatent, sizes.latentFrames, 24);
     expect(whole.length).toBe(sizes.latentFrames * 2);

@@ -79,7 +79,7 @@ async function windowConditioning(ctx: WindowContext, window: AudioWindow, start
   const end = Math.max(first + 1, Math.min(visualRows, Math.ceil(((window.startSample + window.lengthSamples) / manifest.sampleRate) * fps - 1e-6)));
   const adapted = await runner.runToHost('adapters', {
     visual: runner.float32(cond.visual.slice(first * dv, end * dv), [1, end - first, dv]),
-    sync: runner.float32(sliceRows(cond.syncAtLatent, ds, startFrame, frames), [1, frames, ds]),
+    sync: runner.float32(cond.syncAtLatent(startFrame, frames), [1, frames, ds]),
   });
   return { frameCond: adapted.frame_cond!, globalCond: adapted.global_cond! };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../pack/manifest';
-import { clipSizes, sliceRows, padToMultiple, resampleRows } from './sequence';
+import { clipSizes, sliceRows, padToMultiple, resampleRowRange, resampleRows } from './sequence';
 import { readFileSync } from 'node:fs';
 import { readTrainingFixture } from '../../dsp/training-fixture';
 
@@ -44,6 +44,17 @@ describe('resampleRows', () => {
     const curve = Float32Array.from([0, 1]);
     const out = resampleRows(curve, 1, { count: 2, rate: 1, phase: 0.5 }, { count: 3, rate: 2, phase: 0 });
     expect(Array.from(out)).toEqual([0, 0, 0.5]);
+  });
+});
+
+describe('resampleRowRange', () => {
+  it('gives rows of the whole resampling, and past its end the last row (as sliceRows pads)', () => {
+    const source = Float32Array.from({ length: 16 }, (_, k) => Math.sin(k));
+    const from = { count: 8, rate: 4, phase: 0 };
+    const to = { count: 25, rate: 10, phase: 0 };
+    const whole = resampleRows(source, 2, from, to);
+    expect(Array.from(resampleRowRange(source, 2, from, to, 3, 7))).toEqual(Array.from(whole.subarray(6, 20)));
+    expect(Array.from(resampleRowRange(source, 2, from, to, 20, 10))).toEqual(Array.from(sliceRows(whole, 2, 20, 10)));
   });
 });
 

@@ -59,15 +59,26 @@ export function padToMultiple(frames: number, multiple: number): number {
  * grid take the nearest end row.
  */
 export function resampleRows(source: Float32Array, dims: number, from: TimeGrid, to: TimeGrid): Float32Array {
+  return resampleRowRange(source, dims, from, to, 0, to.count);
+}
+
+/**
+ * Rows [start, start + count) of resampleRows(source, dims, from, to), rows past the end of `to` repeating its last
+ * row as sliceRows pads: one window's rows without the whole clip on the finer grid in memory (sync features at the
+ * latent rate are 13 MB for 10 minutes, 3.6× the same features at 24 fps).
+ */
+export function resampleRowRange(source: Float32Array, dims: number, from: TimeGrid, to: TimeGrid, start: number, count: number): Float32Array {
   if (source.length !== from.count * dims) throw new RangeError(`resampleRows: ${source.length} values is not ${from.count} rows × ${dims}`);
-  const out = new Float32Array(to.count * dims);
-  for (let i = 0; i < to.count; i++) {
+  if (count > 0 && to.count < 1) throw new RangeError('resampleRows: no rows to resample onto');
+  const out = new Float32Array(count * dims);
+  for (let j = 0; j < count; j++) {
+    const i = Math.min(start + j, to.count - 1);
     const timeSec = (i + to.phase) / to.rate;
     const position = Math.min(Math.max(timeSec * from.rate - from.phase, 0), from.count - 1);
     const k0 = Math.floor(position);
     const k1 = Math.min(k0 + 1, from.count - 1);
     const w = position - k0;
-    for (let d = 0; d < dims; d++) out[i * dims + d] = (1 - w) * source[k0 * dims + d] + w * source[k1 * dims + d];
+    for (let d = 0; d < dims; d++) out[j * dims + d] = (1 - w) * source[k0 * dims + d]! + w * source[k1 * dims + d]!;
   }
   return out;
 }
