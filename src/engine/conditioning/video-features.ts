@@ -6,7 +6,6 @@
 import type { ComponentName } from '../pack/manifest';
 import type { Progress } from '../host/protocol';
 import type { TimeGrid } from '../sampling/sequence';
-import { sliceRows } from '../sampling/sequence';
 import type { SessionRunner } from '../runtime/model-session-runner';
 
 export interface FrameSample {
@@ -31,7 +30,12 @@ export interface FrameSource {
 class ChunkedEncoder {
   private pending: Float32Array[] = [];
   private carried: Float32Array | null = null;
-  private readonly rows: Float32Array[] = [];
+  /**
+   * The clip's features [expectedFrames, width], written as each chunk is encoded (allocated once the width is
+   * known): holding the chunks and joining them at the end made a second whole-clip copy at the worker's peak.
+   */
+  private rows: Float32Array | null = null;
+  private rowsWritten = 0;
 
   constructor(
     private readonly runner: SessionRunner,
@@ -39,6 +43,7 @@ class ChunkedEncoder {
     private readonly frameShape: [number, number, number],
     private readonly chunkFrames: number,
     private readonly motion: boolean,
+    private readonly expectedFrames: number,
   ) {}
 
   async push(frame: Float32Array): Promise<void> {
@@ -46,17 +51,15 @@ class ChunkedEncoder {
     if (this.pending.length >= this.chunkFrames) await this.flush();
   }
 
-  async finish(expectedFrames: number, width: number): Promise<Float32Array> {
+  /** The features of the clip's expected frames; fewer decoded frames are padded with the last (as sliceRows pads). */
+  async finish(): Promise<Float32Array> {
     await this.flush();
-    const total = this.rows.reduce((n, r) => n + r.length, 0);
-    if (total === 0) throw new Error(`no video frames could be decoded for ${this.component}`);
-    const all = new Float32Array(total);
-    let offset = 0;
-    for (const r of this.rows) {
-      all.set(r, offset);
-      offset += r.length;
-    }
-    return sliceRows(all, width, 0, expectedFrames);
+    const rows = this.rows;
+    if (!rows || this.rowsWritten === 0) throw new Error(`no video frames could be decoded for ${this.component}`);
+    const width = rows.length / this.expectedFrames;
+    const last = (this.rowsWritten - 1) * width;
+    for (let row = this.rowsWritten; row < this.expectedFrames; row++) rows.copyWithin(row * width, last, last + width);
+    return rows;
   }
 
   private async flush(): Promise<void> {
@@ -68,7 +71,13 @@ class ChunkedEncoder {
     const input = this.runner.float32(batch, [frames.length, ...this.frameShape]);
     const { features } = await this.runner.runToHost(this.component, { frames: input });
     const width = features!.length / frames.length;
-    this.rows.push(frames === this.pending ? features! : features!.subarray(width));
+    const fresh = frames === this.pending ? features! : features!.subarray(width);
+    this.rows ??= new Float32Array(this.expectedFrames * width);
+    // Frames past the expected count (the sampler's last partial frame) are dropped, as sliceRows dropped them.
+    const room = Math.max(0, this.expectedFrames - this.rowsWritten);
+    const kept = Math.min(room, fresh.length / width);
+    this.rows.set(fresh.subarray(0, kept * width), this.rowsWritten * width);
+    this.rowsWritten += kept;
     this.carried = this.pending.at(-1)!;
     this.pending = [];
   }
@@ -91,11 +100,11 @@ export async function encodeVideo(
   signal?: AbortSignal,
 ): Promise<VideoFeatures> {
   const shape: [number, number, number] = [3, video.height, video.width];
-  const encoders = [
-    new ChunkedEncoder(runner, 'visual_encoder', shape, chunkFrames, false),
-    new ChunkedEncoder(runner, 'sync_encoder', shape, chunkFrames, true),
-  ];
   const counts = [grids.visual.count, grids.sync.count];
+  const encoders = [
+    new ChunkedEncoder(runner, 'visual_encoder', shape, chunkFrames, false, counts[0]!),
+    new ChunkedEncoder(runner, 'sync_encoder', shape, chunkFrames, true, counts[1]!),
+  ];
   const totalSec = source.info.durationSec;
   let reportedSec = -1;
   for await (const frame of source.sampleFrames({ rates: [video.visualFps, video.syncFps], width: video.width, height: video.height, signal })) {
@@ -108,7 +117,7 @@ export async function encodeVideo(
   }
   onProgress({ stage: 'decode-video', doneSec: totalSec, totalSec });
   return {
-    visual: await encoders[0]!.finish(counts[0]!, runner.outputWidth('visual_encoder', 'features')),
-    sync: await encoders[1]!.finish(counts[1]!, runner.outputWidth('sync_encoder', 'features')),
+    visual: await encoders[0]!.finish(),
+    sync: await encoders[1]!.finish(),
   };
 }
