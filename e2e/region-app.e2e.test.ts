@@ -78,7 +78,8 @@ async function regenerateAndCompare(page: Page, backend: string): Promise<void> 
 
   // No take yet: refused with a reason, nothing else changes.
   await page.getByTestId('regenerate-selection').click();
-  expect(await notices(page)).toEqual([expect.stringContaining('Generate a take first')]);
+  // The notice is rendered after the click's state update; read it once it is there (a CI run read [] right away).
+  await expect.poll(() => notices(page)).toEqual([expect.stringContaining('Generate a take first')]);
   expect(await page.getByTestId('job').count()).toBe(0);
   await dismissNotice(page);
 
@@ -97,7 +98,7 @@ async function regenerateAndCompare(page: Page, backend: string): Promise<void> 
     document.querySelector<HTMLButtonElement>('[data-testid="regenerate-selection"]')!.click();
     document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'r', code: 'KeyR', bubbles: true, cancelable: true }));
   });
-  expect(await notices(page)).toEqual([expect.stringContaining('Wait for the current generation')]);
+  await expect.poll(() => notices(page)).toEqual([expect.stringContaining('Wait for the current generation')]);
   await waitForJob(page);
   await dismissNotice(page);
 
@@ -155,7 +156,7 @@ describe('region regenerate on WASM', () => {
       const short = (await selection(page))!;
       expect((short.endSec - short.startSec) * 1000).toBeLessThan(11.6);
       await page.locator('body').press('r');
-      expect(await notices(page)).toEqual([expect.stringMatching(/The selection is \d+\.\d ms long; the model regenerates at least one latent frame \(11\.6 ms\)/)]);
+      await expect.poll(() => notices(page)).toEqual([expect.stringMatching(/The selection is \d+\.\d ms long; the model regenerates at least one latent frame \(11\.6 ms\)/)]);
       expect(await page.getByTestId('take').count()).toBe(2);
       await dismissNotice(page);
 
