@@ -64,7 +64,7 @@ describe('encodeSoundtrack', () => {
       readsAtPacket.push(reads.length);
       last = packet;
     }
-    // The encoder answers asynchronously, a few blocks behind (4 of 30 here); what matters is long before the end.
+    // Reads stay at most 3 blocks ahead of the encoder's output (encodePackets' back-pressure), whatever the load.
     expect(readsAtPacket[0]).toBeLessThanOrEqual(6);
     expect(reads.length).toBe(30);
     expect(last.timestampSec + last.durationSec).toBeCloseTo(30, 9);

@@ -109,6 +109,9 @@ export function opusPreSkip(description: AllowSharedBufferSource | undefined): n
 
 /** Input is handed to the encoder in blocks this long, so progress moves and no single AudioData is huge. */
 const BLOCK_SEC = 1;
+/** Blocks read ahead of the encoder's newest output at most (encodePackets' back-pressure). */
+const MAX_AHEAD_BLOCKS = 3;
+const MAX_OUTPUT_WAIT_MS = 5000;
 
 export interface EncodeOptions {
   signal?: AbortSignal;
@@ -129,6 +132,8 @@ function planarBlock(channels: readonly Float32Array[], frames: number): Float32
 /** What the encoder has handed out and not yet been taken; filled by its output callback. */
 interface EncoderOutput {
   chunks: Uint8Array[];
+  /** End of the newest output chunk, µs of the input's time line (how far the encoder has got). */
+  endUs: number;
   firstDurationUs: number | null;
   config: AudioDecoderConfig | null;
   failure: unknown;
@@ -140,6 +145,7 @@ function openEncoder(config: AudioEncoderConfig, out: EncoderOutput): AudioEncod
       const data = new Uint8Array(chunk.byteLength);
       chunk.copyTo(data);
       out.chunks.push(data);
+      out.endUs = Math.max(out.endUs, chunk.timestamp + (chunk.duration ?? 0));
       out.firstDurationUs ??= chunk.duration ?? 0;
       out.config ??= meta?.decoderConfig ?? null;
     },
@@ -172,11 +178,12 @@ function timingOf(codec: SoundtrackCodec, out: EncoderOutput, config: AudioDecod
  */
 export async function* encodePackets(input: SoundtrackInput, encoding: SoundtrackEncoding, options: EncodeOptions = {}): AsyncGenerator<SoundtrackPacket> {
   const primingSamples = encoding.codec === 'aac' ? await encoderDelaySamples(encoding.config) : 0;
-  const out: EncoderOutput = { chunks: [], firstDurationUs: null, config: null, failure: null };
+  const out: EncoderOutput = { chunks: [], endUs: 0, firstDurationUs: null, config: null, failure: null };
   let encoder: AudioEncoder | null = null;
   let timing: ReturnType<typeof timingOf> | null = null;
   let sent = 0;
   const blockFrames = Math.max(1, Math.round(BLOCK_SEC * input.sampleRate));
+  let holdsOutput = false;
   // Hands on every packet but the newest (or all of them at the end).
   const ready = function* (atEnd: boolean): Generator<SoundtrackPacket> {
     const { config } = out;
@@ -201,8 +208,20 @@ export async function* encodePackets(input: SoundtrackInput, encoding: Soundtrac
       });
       encoder.encode(data);
       data.close();
-      // Back-pressure: never queue more than a couple of blocks ahead of the encoder.
-      while (encoder.encodeQueueSize > 2) await new Promise((resolve) => setTimeout(resolve, 1));
+      // Back-pressure: never queue more than a couple of blocks ahead of the encoder, nor read more than
+      // MAX_AHEAD_BLOCKS ahead of what it has handed back (its output arrives as tasks; reads that resolve at once
+      // would otherwise run to the end before any packet is seen). The wait is capped so an encoder that holds
+      // its output until flush cannot stall the export.
+      const submittedUs = ((start + frames) / input.sampleRate) * 1e6;
+      const waitUntil = Date.now() + MAX_OUTPUT_WAIT_MS;
+      const behind = () => !holdsOutput && submittedUs - out.endUs > MAX_AHEAD_BLOCKS * BLOCK_SEC * 1e6;
+      while (!out.failure && (encoder.encodeQueueSize > 2 || behind())) {
+        if (Date.now() >= waitUntil) {
+          holdsOutput = true; // it answers only at flush: from now on only its queue limits the reads
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
       options.onProgress?.((start + frames) / input.frames);
       yield* ready(false);
     }
