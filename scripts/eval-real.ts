@@ -6,12 +6,12 @@
  * systems' outputs and the two baselines, and prints one table of means. ffmpeg (dev tooling) makes the silent
  * video and the 2 s prompt in a temp dir.
  *
- * Options: --data <dir> --out <file.json> --clips N --pack <dir> --protocols video,ref,text --steps N
+ * Options: --data <dir> --out <file.json> --keep <dir> (the generated WAVs, for listening and analysis) --clips N --pack <dir> --protocols video,ref,text --steps N
  *          --generate-args "<more foley generate options>" (an A/B of one engine option, e.g. --no-continuation)
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,7 +24,7 @@ type Protocol = (typeof PROTOCOLS)[number];
 const METRICS = ['onsetF1', 'loudnessR', 'melFD', 'avAlign'] as const;
 type Scores = Partial<Record<(typeof METRICS)[number], number | null>> & { candidate: string; error?: string; partial?: boolean; seconds?: number };
 
-interface Options { data: string; out?: string; clips?: number; pack?: string; protocols: Protocol[]; steps?: string; generateArgs: string[] }
+interface Options { data: string; out?: string; keep?: string; clips?: number; pack?: string; protocols: Protocol[]; steps?: string; generateArgs: string[] }
 
 function parseOptions(argv: string[]): Options {
   const o: Options = { data: path.resolve(ROOT, '../shared/data/real-dev'), protocols: [...PROTOCOLS], generateArgs: [] };
@@ -34,6 +34,7 @@ function parseOptions(argv: string[]): Options {
     i++;
     if (name === '--data') o.data = path.resolve(value);
     else if (name === '--out') o.out = path.resolve(value);
+    else if (name === '--keep') o.keep = path.resolve(value);
     else if (name === '--clips') o.clips = Number(value);
     else if (name === '--pack') o.pack = path.resolve(value);
     else if (name === '--steps') o.steps = value;
@@ -43,7 +44,7 @@ function parseOptions(argv: string[]): Options {
       const bad = list.filter((p) => !(PROTOCOLS as readonly string[]).includes(p));
       if (bad.length) throw new Error(`unknown protocol ${bad.join(', ')}; valid: ${PROTOCOLS.join(', ')}`);
       o.protocols = list as Protocol[];
-    } else throw new Error(`unknown option ${name}; valid: --data --out --clips --pack --protocols --steps --generate-args`);
+    } else throw new Error(`unknown option ${name}; valid: --data --out --keep --clips --pack --protocols --steps --generate-args`);
   }
   if (o.clips !== undefined && !(Number.isInteger(o.clips) && o.clips > 0)) throw new Error('--clips needs a positive whole number');
   return o;
@@ -113,8 +114,10 @@ async function evalClip(clip: Clip, o: Options, work: string): Promise<ClipResul
     const r = await foley(args);
     const noTags = r.stderr.split('\n').find((l) => /no tags for/.test(l));
     if (protocol === 'text' && noTags) result.skipped.push(`foley/text: the pack has no tags for: ${/no tags for: ([^(]*)/.exec(noTags)?.[1]?.trim()}`);
-    if (r.code === 0) outputs.push(out);
-    else result.skipped.push(`foley/${protocol}: generate failed: ${firstError(r.stderr)}`);
+    if (r.code === 0) {
+      outputs.push(out);
+      if (o.keep) await copyFile(out, path.join(o.keep, `${clip.id.replaceAll('/', '__')}.${protocol}.wav`));
+    } else result.skipped.push(`foley/${protocol}: generate failed: ${firstError(r.stderr)}`);
   }
   try {
     for (const s of await score(clip.groundTruth, outputs, ['--baselines'])) {
@@ -173,6 +176,7 @@ async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const clips = (await readClips(o.data)).slice(0, o.clips);
   const work = await mkdtemp(path.join(tmpdir(), 'foley-eval-real-'));
+  if (o.keep) await mkdir(o.keep, { recursive: true });
   const results: ClipResult[] = [];
   try {
     for (const [i, clip] of clips.entries()) {
