@@ -25,6 +25,7 @@ def main() -> None:
     parser.add_argument('--checkpoint', type=Path, help='trained checkpoint (required for tiny)')
     parser.add_argument('--out', type=Path, help='pack folder (default: public/models/foley-<preset>)')
     parser.add_argument('--version', default='0.1.0')
+    parser.add_argument('--half-weights', action='store_true', help='store weights as float16 (computed in float32): half the bytes')
     args = parser.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(0)
@@ -50,6 +51,7 @@ def main() -> None:
         purpose=purpose,
         description=DESCRIPTIONS[args.preset],
         license_id=license_id,
+        half_weights=args.half_weights,
     )
 
 

@@ -12,6 +12,7 @@ import torch
 from foley.config import FoleyConfig
 from foley.export import manifest as pack_manifest
 from foley.export.components import ComponentIO, component_io, example_inputs, module_for, run_torch
+from foley.export.half_weights import round_parameters_to_half, store_initializers_as_half
 from foley.export.onnx_graphs import export_component
 from foley.export.tensors import encode, file_digest
 from foley.networks import KNOWN_KINDS, MAX_REFERENCE_SEC, MIN_NOISE_LEVEL, MODALITIES, FoleyModel
@@ -39,11 +40,13 @@ def tolerance(measured: float, outputs: dict[str, np.ndarray]) -> float:
     return float(f'{max(1e-4, 10 * measured, 2e-5 * scale):.3g}')
 
 
-def export_one(model: FoleyModel, cfg: FoleyConfig, name: str, io: ComponentIO, out_dir: Path, seed: int) -> dict:
+def export_one(model: FoleyModel, cfg: FoleyConfig, name: str, io: ComponentIO, out_dir: Path, seed: int, half_weights: bool) -> dict:
     module = module_for(model, name)
     reference_inputs = example_inputs(cfg, io, REFERENCE_SIZES, seed)
     onnx_path = out_dir / f'{name}.onnx'
     export_component(module, io, reference_inputs, onnx_path)
+    if half_weights:
+        print(f'{name:22s} {store_initializers_as_half(onnx_path)} weight tensors stored as float16')
     session = ort_session(onnx_path)
     reference_outputs = run_torch(module, io, reference_inputs)
     measured = max_abs_error(session, reference_outputs, reference_inputs)
@@ -84,13 +87,26 @@ def randomize_for_test(model: FoleyModel, seed: int) -> None:
                 param.copy_(0.05 * torch.randn(param.shape, generator=generator))
 
 
-def build_pack(model: FoleyModel, out_dir: Path, *, pack_id: str, version: str, purpose: str, description: str, license_id: str) -> dict:
+def build_pack(
+    model: FoleyModel,
+    out_dir: Path,
+    *,
+    pack_id: str,
+    version: str,
+    purpose: str,
+    description: str,
+    license_id: str,
+    half_weights: bool = False,
+) -> dict:
     cfg = model.cfg
     out_dir.mkdir(parents=True, exist_ok=True)
     model.eval()
+    if half_weights:
+        # The pack is this rounded model: its reference tensors and parity checks are computed from it (half_weights.py).
+        round_parameters_to_half(model)
     components = {}
     for i, (name, io) in enumerate(component_io(cfg).items()):
-        components[name] = export_one(model, cfg, name, io, out_dir, seed=100 + i)
+        components[name] = export_one(model, cfg, name, io, out_dir, seed=100 + i, half_weights=half_weights)
     result = pack_manifest.build(
         cfg,
         pack_id=pack_id,
