@@ -3,10 +3,10 @@
 # Needs the training environment (pip install -r training/requirements.txt), ffmpeg, apt-get download access for
 # the Debian sound packages, and the GitHub sound packs on disk (foley/corpus.py --github-sfx names them and their licences).
 # Everything is seeded; intermediate files live in training/work/ (git-ignored). Budget on 2 unloaded CPU cores: data
-# ~7 min, stage 1 ≤ 65 min, stage 2 ≤ 75 min, export + checks ~10 min (≈ 2.7 h; more than one sitting — every stage
+# ~7 min, stage 1 ≤ 65 min, stage 2 ≤ 120 min, stage 3 ≤ 90 min, export + checks ~10 min (≈ 5 h; more than one sitting — every stage
 # checkpoints and resumes with the same command).
 # Stage 1 (0.2.0's recipe): flow matching from scratch. Stage 2 (0.3.0): known-frame tasks (train.py KNOWN_TASKS) and
-# domain-randomised video (foley/augment.py), from stage 1's weights. Stage 3 (0.3.1): ambience beds, from stage 2's. Shipping 0.3.0 ran stage 2 from the released
+# domain-randomised video (foley/augment.py), from stage 1's weights. Stage 3 (0.3.1, 0.3.2): ambience beds, from stage 2's. Shipping 0.3.0 ran stage 2 from the released
 # 0.2.0 pack's weights (foley.export.from_pack), which is what stage 1 produces.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -27,16 +27,18 @@ nice "$PY" -m foley.train --data work/synth --out work/tiny --steps "$STEPS" --m
 mkdir -p work/tiny-0.3
 nice "$PY" -m foley.train --data work/synth --out work/tiny-0.3 --steps "$STAGE2_STEPS" --max-minutes 120 --threads "$THREADS" \
   --init work/tiny/checkpoint.pt --lr 2e-4 --warmup 50 --augment --restart-schedule --resume
-# Stage 3 (0.3.1): ambience beds mixed under the clips on the fly (foley/beds.py, --beds 0.8), from stage 2's weights
-# with its own warm-up + cosine (--restart-schedule). Shipped 0.3.1 is the EMA at step 320 (53 min wall, 15.6 min CPU,
-# 1 thread, on a machine shared with other jobs), but its schedule was changed twice on resume to fit the time: steps
-# 1-100 on a 600-step cosine, 101-200 on 220, 201-320 on 320 (and each resume restarted the data order from the seed).
-# One run of 320 steps (the default here) is the clean version of that schedule, as the no-beds control was run.
-STAGE3_STEPS=${STAGE3_STEPS:-320}
+# Stage 3 (0.3.1, continued for 0.3.2): ambience beds mixed under the clips on the fly (foley/beds.py, --beds 0.8), from
+# stage 2's weights with its own warm-up + cosine (--restart-schedule). Shipped 0.3.2 is the EMA at step 600 of that run
+# (0.3.1 was its step 320): 75 min wall, 28.7 min CPU in all, 1 thread, on a machine shared with other jobs, with the
+# schedule changed on each resume to fit the time: steps 1-100 on a 600-step cosine, 101-200 on 220, 201-320 on 320,
+# 321-600 on 600 (each resume restarted the data order from the seed). One run of 600 steps (the default here) is the
+# clean version of that schedule.
+STAGE3_STEPS=${STAGE3_STEPS:-600}
 mkdir -p work/tiny-0.3.1
-nice "$PY" -m foley.train --data work/synth --out work/tiny-0.3.1 --steps "$STAGE3_STEPS" --max-minutes 55 --threads "$THREADS" \
+nice "$PY" -m foley.train --data work/synth --out work/tiny-0.3.1 --steps "$STAGE3_STEPS" --max-minutes 90 --threads "$THREADS" \
   --init work/tiny-0.3/checkpoint.pt --lr 2e-4 --warmup 50 --augment --beds 0.8 --restart-schedule --resume
-nice "$PY" -m foley.export --preset tiny --checkpoint work/tiny-0.3.1/checkpoint.pt --out "$PACK" --version 0.3.1
+# --half-weights: float16 storage, float32 arithmetic (foley/export/half_weights.py): 15.8 MB instead of 30.
+nice "$PY" -m foley.export --preset tiny --checkpoint work/tiny-0.3.1/checkpoint.pt --out "$PACK" --version 0.3.2 --half-weights
 cp work/corpus/ATTRIBUTION.md "$PACK/ATTRIBUTION.md"
 nice "$PY" -m pytest -q tests/test_pack_reference.py
 # Evaluation through the shipped engine (the foley CLI; foley/export/evaluate.py): every protocol on 12 held-out clips,
