@@ -49,6 +49,7 @@ export const GENERATE_OPTIONS: OptionSpec[] = [
   { name: 'prompt', kind: 'string', valueName: '<text>', maxLength: MAX_PROMPT_CHARS, description: `what it should sound like, e.g. "footsteps on gravel" (≤ ${MAX_PROMPT_CHARS} characters); unknown words are listed` },
   { name: 'audio-prompt', kind: 'string', valueName: '<file.wav>', description: 'a reference recording to sound like (WAV, at least the pack\'s minimum length)' },
   { name: 'no-anchor', kind: 'flag', description: 'with --audio-prompt: steer by the model\'s prompt embedding only, without matching the prompt\'s spectrum and level' },
+  { name: 'no-motion-loudness', kind: 'flag', description: 'predict the loudness curve from the model alone, without the picture\'s motion energy' },
   { name: 'no-continuation', kind: 'flag', description: 'with --audio-prompt: do not place the recording before each window as known frames (packs with known-frame conditioning)' },
   { name: 'region', kind: 'string', valueName: '<start:end>', description: 'with --take: regenerate only these seconds of the take, keeping the rest unchanged' },
   { name: 'take', kind: 'string', valueName: '<take.wav>', description: 'an earlier output of this video (same pack) whose --region is regenerated' },
@@ -302,6 +303,7 @@ async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArg
       programLufs: programLevel(values.level as string | undefined),
       targetCurveLufs: values['target-curve'] ? await readTargetCurve(values['target-curve'] as string, pack.manifest) : undefined,
       referenceContinuation: values['no-continuation'] !== true,
+      motionLoudness: values['no-motion-loudness'] !== true,
       region: values.take ? await readRegion(values.region as string, values.take as string) : undefined,
     };
     const hooks = { decoder, signal, onProgress: (p: Progress) => reporter.progress(p) };

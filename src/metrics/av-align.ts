@@ -56,18 +56,29 @@ function movingAverage(values: Float64Array, width: number): Float64Array {
 function interpolate(x: Float64Array, y: Float64Array, t: number): number {
   if (t <= x[0]!) return y[0]!;
   if (t >= x[x.length - 1]!) return y[y.length - 1]!;
-  let hi = 1;
-  while (x[hi]! < t) hi++;
+  // Binary search for the first x ≥ t: the engine reads a 10-minute clip's motion at every latent frame.
+  let lo = 0;
+  let hi = x.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (x[mid]! < t) lo = mid;
+    else hi = mid;
+  }
   const w = (t - x[hi - 1]!) / (x[hi]! - x[hi - 1]!);
   return y[hi - 1]! + w * (y[hi]! - y[hi - 1]!);
 }
 
-/** The motion-energy baseline curve, `points` values at the loudness curve's times; empty without motion. */
-export function motionEnergyCurve(video: VideoMotion, points: number): Float64Array {
+/** Motion energy log(1 s moving average of motion + 1e-4) at each of `timesSec`; empty without motion. */
+export function motionEnergyAt(video: VideoMotion, timesSec: ArrayLike<number>): Float64Array {
   const { fps, motion } = video;
   if (motion.length === 0) return new Float64Array(0);
   const smooth = movingAverage(motion, Math.max(1, Math.round(fps)));
   const times = Float64Array.from(motion, (_, k) => (k + 1) / fps);
   const energy = smooth.map((v) => Math.log(v + MOTION_FLOOR));
-  return Float64Array.from({ length: points }, (_, k) => interpolate(times, energy, k / CURVE_RATE_HZ + CURVE_WINDOW_SEC / 2));
+  return Float64Array.from(timesSec, (t) => interpolate(times, energy, t));
+}
+
+/** The motion-energy baseline curve, `points` values at the loudness curve's times; empty without motion. */
+export function motionEnergyCurve(video: VideoMotion, points: number): Float64Array {
+  return motionEnergyAt(video, Float64Array.from({ length: points }, (_, k) => k / CURVE_RATE_HZ + CURVE_WINDOW_SEC / 2));
 }

@@ -53,4 +53,17 @@ describe('clipConditioning', () => {
       expect(Array.from(cond.syncAtLatent(start, count))).toEqual(Array.from(sliceRows(whole, ds, start, count)));
     }
   }, 60_000);
+
+  it('shapes to the predicted curve with the picture\'s motion energy while the DiT reads the model\'s own', async () => {
+    const { manifest } = pack;
+    const runner = new SessionRunner(pack);
+    const sizes = clipSizes(manifest, DURATION_SEC);
+    const withMotion = await clipConditioning(runner, manifest, sizes, video, { seed: 1 }, {});
+    const modelOnly = await clipConditioning(runner, manifest, sizes, video, { seed: 1, motionLoudness: false }, {});
+    expect(Array.from(withMotion.loudness)).toEqual(Array.from(modelOnly.loudness));
+    expect(Array.from(modelOnly.predictedLoudness)).toEqual(Array.from(modelOnly.loudness));
+    const moved = withMotion.predictedLoudness.map((v, i) => Math.abs(v - withMotion.loudness[i]!));
+    // The moving box gives motion that varies over the clip (a still picture would leave the curve as predicted).
+    expect(Math.max(...moved)).toBeGreaterThan(1 / 70);
+  }, 60_000);
 });

@@ -16,6 +16,7 @@ import { audioPromptExcerpt, audioPromptLatent } from './audio-prompt';
 import { referencePrefix, type ReferencePrefix } from './known-frames';
 import { curveLufsToLoudness } from './loudness-conditioning';
 import { levelOffset } from './prompt-anchor';
+import { withMotionEnergy } from './motion-loudness';
 import { mapPromptToTags } from './text-tags';
 import { encodeVideo, type FrameSource } from './video-features';
 
@@ -35,9 +36,13 @@ export interface ClipConditioning {
    * the last: made per window, as the clip at the latent rate was the largest thing a 10-minute generation held.
    */
   syncAtLatent: SyncRows;
-  /** [L, channels] in [0, 1]: the target curve if given, else the prediction. */
+  /** [L, channels] in [0, 1] the DiT reads: the target curve if given, else the model's prediction (at its level). */
   loudness: Float32Array;
-  /** [L, channels] in [0, 1] as predicted from the video (offset to the audio prompt's level when anchoring). */
+  /**
+   * [L, channels] in [0, 1] as predicted from the video, with its motion energy (motion-loudness.ts), at the programme
+   * level or offset to the audio prompt's level when anchoring: the curve the app shows and, with nothing drawn, the
+   * one the output is shaped to.
+   */
   predictedLoudness: Float32Array;
   /** The audio prompt's latent when generation is anchored to it (prompt-anchor.ts), else null. */
   anchorLatent: Latent | null;
@@ -93,8 +98,8 @@ async function videoConditioning(runner: SessionRunner, manifest: PackManifest, 
   const ds = runner.outputWidth('sync_encoder', 'features');
   const { sync } = features;
   const syncAtLatent: SyncRows = (start, count) => resampleRowRange(sync, ds, sizes.sync, sizes.latent, start, count);
-  const predictedLoudness = await predictLoudness(runner, features.visual, syncAtLatent, sizes.latentFrames);
-  return { visual: features.visual, sync, syncAtLatent, predictedLoudness };
+  const modelLoudness = await predictLoudness(runner, features.visual, syncAtLatent, sizes.latentFrames);
+  return { visual: features.visual, sync, syncAtLatent, modelLoudness, motion: { fps: manifest.video.syncFps, motion: features.syncMotion } };
 }
 
 async function promptConditioning(runner: SessionRunner, manifest: PackManifest, options: GenerateOptions) {
@@ -155,16 +160,24 @@ export async function clipConditioning(
   const anchoring = options.audioPrompt !== undefined && options.promptAnchoring !== false;
   const continuing = prompts.promptLatent !== null && options.referenceContinuation !== false;
   const reference = continuing ? referenceRows(prompts.promptLatent!, options.audioPrompt!, manifest) : null;
-  const predictedLoudness = anchoring
-    ? anchorLevel(video.predictedLoudness, options.audioPrompt!, manifest)
-    : options.programLufs === null
-      ? video.predictedLoudness
-      : levelToProgram(video.predictedLoudness, manifest.channels, manifest.loudness, options.programLufs ?? DEFAULT_PROGRAM_LUFS);
+  const atLevel = (rows: Float32Array): Float32Array =>
+    anchoring
+      ? anchorLevel(rows, options.audioPrompt!, manifest)
+      : options.programLufs === null
+        ? rows
+        : levelToProgram(rows, manifest.channels, manifest.loudness, options.programLufs ?? DEFAULT_PROGRAM_LUFS);
+  const modelCurve = atLevel(video.modelLoudness);
+  // The DiT reads the model's own curve and only the output is shaped to the curve with motion energy: on the real
+  // dev clips that kept the spectrum (mel-FD 798 → 856, within noise) where the DiT reading it too cost 9 % (871),
+  // for the same loudness r (0.186 → 0.264 both ways; motion-loudness.ts).
+  const predictedLoudness = options.motionLoudness === false ? modelCurve : atLevel(withMotionEnergy(video.modelLoudness, manifest.channels, video.motion, sizes.latent, manifest.loudness));
   return {
-    ...video,
+    visual: video.visual,
+    sync: video.sync,
+    syncAtLatent: video.syncAtLatent,
     predictedLoudness,
     anchorLatent: anchoring ? prompts.promptLatent : null,
-    loudness: target ?? predictedLoudness,
+    loudness: target ?? modelCurve,
     textEmb: prompts.textEmb,
     audioEmb: prompts.audioEmb,
     reference,

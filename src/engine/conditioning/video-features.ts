@@ -3,6 +3,7 @@
  * encoded in chunks of `env.encoderChunkFrames`, so memory stays bounded however long the clip is.
  */
 
+import { FrameMotion } from './frame-motion';
 import type { ComponentName } from '../pack/manifest';
 import type { Progress } from '../host/protocol';
 import type { TimeGrid } from '../sampling/sequence';
@@ -88,6 +89,8 @@ export interface VideoFeatures {
   visual: Float32Array;
   /** [sync.count, Ds] */
   sync: Float32Array;
+  /** Motion of the sync frames (frame-motion.ts): motion[k] at (k + 1) / syncFps. */
+  syncMotion: Float64Array;
 }
 
 export async function encodeVideo(
@@ -105,10 +108,12 @@ export async function encodeVideo(
     new ChunkedEncoder(runner, 'visual_encoder', shape, chunkFrames, false, counts[0]!),
     new ChunkedEncoder(runner, 'sync_encoder', shape, chunkFrames, true, counts[1]!),
   ];
+  const syncMotion = new FrameMotion();
   const totalSec = source.info.durationSec;
   let reportedSec = -1;
   for await (const frame of source.sampleFrames({ rates: [video.visualFps, video.syncFps], width: video.width, height: video.height, signal })) {
     if (frame.frameIndex >= counts[frame.rateIndex]!) continue;
+    if (frame.rateIndex === 1) syncMotion.push(frame.data);
     await encoders[frame.rateIndex]!.push(frame.data);
     if (frame.timeSec - reportedSec >= 0.25) {
       reportedSec = frame.timeSec;
@@ -119,5 +124,6 @@ export async function encodeVideo(
   return {
     visual: await encoders[0]!.finish(),
     sync: await encoders[1]!.finish(),
+    syncMotion: syncMotion.motion(),
   };
 }

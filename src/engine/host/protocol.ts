@@ -34,6 +34,8 @@ export interface GenerateOptions {
    * level; default −23 (EBU R128); null keeps the model's own level (src/engine/conditioning/program-level.ts).
    */
   programLufs?: number | null;
+  /** Add the picture's motion energy to the predicted loudness curve (src/engine/conditioning/motion-loudness.ts); default true. */
+  motionLoudness?: boolean;
   /**
    * With a pack that has known-frame conditioning: place the audio prompt's first seconds before every window as
    * known frames, so the sound continues the recording (src/engine/conditioning/known-frames.ts); default true.

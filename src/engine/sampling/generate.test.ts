@@ -155,8 +155,9 @@ describe('generate on the test pack with a real MP4', () => {
   }, 120_000);
 
   it('with an audio prompt and no curve, anchors the predicted curve to the prompt level unless told not to', async () => {
-    // 0.1 amplitude at 1 kHz (K-weighting ≈ +0.7 dB there): about −23 LUFS momentary in each channel.
-    const tone = { sampleRate: 44100, channels: [0, 1].map(() => Float32Array.from({ length: 44100 }, (_, i) => 0.1 * Math.sin((2 * Math.PI * 1000 * i) / 44100))) };
+    // 0.03 amplitude at 1 kHz (K-weighting ≈ +0.7 dB there): about −33 LUFS momentary in each channel, 10 LU under
+    // the programme level the free run is moved to (a prompt at −23 LUFS would be anchored to about that level anyway).
+    const tone = { sampleRate: 44100, channels: [0, 1].map(() => Float32Array.from({ length: 44100 }, (_, i) => 0.03 * Math.sin((2 * Math.PI * 1000 * i) / 44100))) };
     const promptP90 = percentile(momentaryLoudnessCurve(tone.channels, tone.sampleRate).channels.flatMap((c) => Array.from(c)), 90);
     const anchored = await generate(pack, await open(), { seed: 4, steps: 1, audioPrompt: tone });
     const free = await generate(pack, await open(), { seed: 4, steps: 1, audioPrompt: tone, promptAnchoring: false });

@@ -27,6 +27,7 @@ import { resampleChannels } from '../../media/audio-resample';
 import type { VideoMotion } from '../../metrics/av-align';
 import { SCORE_SAMPLE_RATE } from '../../metrics/real-clip';
 import { scoreTake, totalScore, type TakeScores, type TargetCurve } from '../../metrics/take-score';
+import { FrameMotion } from '../conditioning/frame-motion';
 import type { FrameSource } from '../conditioning/video-features';
 import type { GenerateOptions, GenerateResult, NoiseTerm, RankedTake, TakeSearch } from '../host/protocol';
 import type { LoadedPack } from '../pack/pack-loader';
@@ -98,20 +99,9 @@ export function noiseSource(terms: readonly NoiseTerm[]): (length: number) => Fl
 
 /** Motion of the picture as the real-clip scores define it (64×64 grey, mean |Δ| per frame step) at `fps`. */
 export async function frameMotion(source: FrameSource, fps: number, signal?: AbortSignal): Promise<VideoMotion> {
-  const plane = MOTION_SIDE_PX * MOTION_SIDE_PX;
-  const values: number[] = [];
-  let previous: Float32Array | null = null;
-  for await (const frame of source.sampleFrames({ rates: [fps], width: MOTION_SIDE_PX, height: MOTION_SIDE_PX, signal })) {
-    const grey = new Float32Array(plane);
-    for (let i = 0; i < plane; i++) grey[i] = 0.299 * frame.data[i]! + 0.587 * frame.data[plane + i]! + 0.114 * frame.data[2 * plane + i]!;
-    if (previous) {
-      let sum = 0;
-      for (let i = 0; i < plane; i++) sum += Math.abs(grey[i]! - previous[i]!);
-      values.push(sum / plane);
-    }
-    previous = grey;
-  }
-  return { fps, motion: Float64Array.from(values) };
+  const motion = new FrameMotion();
+  for await (const frame of source.sampleFrames({ rates: [fps], width: MOTION_SIDE_PX, height: MOTION_SIDE_PX, signal })) motion.push(frame.data);
+  return { fps, motion: motion.motion() };
 }
 
 interface Scorer {

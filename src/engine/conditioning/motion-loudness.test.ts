@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { motionEnergyCurve } from '../../metrics/av-align';
+import { pearson } from '../../metrics/loudness-correlation';
+import { FrameMotion } from './frame-motion';
+import { MOTION_LU_PER_SD, withMotionEnergy } from './motion-loudness';
+
+const SPEC = { curveRate: 6, windowSec: 0.4, minLufs: -70, maxLufs: 0 };
+const FPS = 24;
+/** 10 s at the latent rate of foley-tiny (44.1 kHz / 512). */
+const LATENT = { count: 862, rate: 44100 / 512, phase: 0 };
+
+/** Still for 4 s, moving for 3 s, still again: motion as the sync frames give it. */
+function motionOfScene(): Float64Array {
+  const frames = new FrameMotion();
+  for (let k = 0; k < 10 * FPS; k++) {
+    const moving = k >= 4 * FPS && k < 7 * FPS;
+    frames.push(new Float32Array(3 * 16).fill(moving ? (k % 2) * 0.5 : 0.2));
+  }
+  return frames.motion();
+}
+
+describe('motion energy in the predicted loudness curve', () => {
+  it('measures motion as mean |Δgrey| between neighbouring frames', () => {
+    const frames = new FrameMotion();
+    frames.push(new Float32Array(12).fill(0));
+    frames.push(Float32Array.from({ length: 12 }, (_, i) => (i < 4 ? 1 : 0))); // red plane only: grey 0.299
+    expect(Array.from(frames.motion())).toEqual([expect.closeTo(0.299, 6)]);
+  });
+
+  it('raises the curve where the picture moves, by MOTION_LU_PER_SD per standard deviation, on every channel', () => {
+    const flat = new Float32Array(LATENT.count * 2).fill(0.5);
+    const moved = withMotionEnergy(flat, 2, { fps: FPS, motion: motionOfScene() }, LATENT, SPEC);
+    const lufs = (row: number, c: number) => SPEC.minLufs + moved[row * 2 + c]! * (SPEC.maxLufs - SPEC.minLufs);
+    const at = (sec: number) => Math.round(sec * LATENT.rate);
+    expect(lufs(at(5.5), 0)).toBeGreaterThan(-35 + 1);
+    expect(lufs(at(1), 0)).toBeLessThan(-35 - 1);
+    expect(lufs(at(5.5), 1)).toBe(lufs(at(5.5), 0));
+    const values = Array.from({ length: LATENT.count }, (_, k) => lufs(k, 0));
+    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+    expect(mean).toBeCloseTo(-35, 3);
+    expect(sd).toBeCloseTo(MOTION_LU_PER_SD, 3);
+    // The shape is the motion-energy curve's (the real-clip baseline), read at the latent frames.
+    const baseline = motionEnergyCurve({ fps: FPS, motion: motionOfScene() }, 58);
+    const atCurve = Array.from({ length: 58 }, (_, k) => values[Math.round((k / 6 + 0.2) * LATENT.rate)]!);
+    expect(pearson(atCurve, baseline)).toBeGreaterThan(0.99);
+  });
+
+  it('leaves the curve as predicted for a still picture or a single frame, nearly so for flicker, and keeps it in [0, 1]', () => {
+    const rows = Float32Array.from({ length: LATENT.count * 2 }, (_, i) => (i % 7) / 6);
+    expect(withMotionEnergy(rows, 2, { fps: FPS, motion: new Float64Array(239).fill(0.01) }, LATENT, SPEC)).toBe(rows);
+    expect(withMotionEnergy(rows, 2, { fps: FPS, motion: new Float64Array(0) }, LATENT, SPEC)).toBe(rows);
+    // Codec flicker on a still picture: motion energy varying by a few per cent moves the curve by well under 1 LU.
+    const flicker = Float64Array.from({ length: 239 }, (_, k) => 0.01 * (1 + 0.05 * Math.sin(k / 3)));
+    const flickered = withMotionEnergy(rows, 2, { fps: FPS, motion: flicker }, LATENT, SPEC);
+    expect(Math.max(...flickered.map((v, i) => Math.abs(v - rows[i]!))) * (SPEC.maxLufs - SPEC.minLufs)).toBeLessThan(1);
+    const moved = withMotionEnergy(rows, 2, { fps: FPS, motion: motionOfScene() }, LATENT, SPEC, 40);
+    expect(Math.min(...moved)).toBe(0);
+    expect(Math.max(...moved)).toBe(1);
+  });
+});
