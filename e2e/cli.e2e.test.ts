@@ -130,6 +130,8 @@ describe('bad input: one line, non-zero exit', () => {
       [['generate', clip, '-o', 'x.wav', '--steps', 'many'], /--steps needs a number/],
       [['generate', clip, '-o', 'x.wav', '--level', 'loud'], /--level must be an integrated loudness from -70 to 0 LUFS, or "model"; got "loud"/],
       [['generate', clip, '-o', 'x.wav', '--level', '6'], /--level must be an integrated loudness from -70 to 0 LUFS/],
+      [['generate', clip, '-o', 'x.wav', '--reference-init', '0.5'], /--reference-init starts from the --audio-prompt recording; give one/],
+      [['generate', clip, '-o', 'x.wav', '--audio-prompt', 'p.wav', '--reference-init', '1'], /--reference-init must be from 0 to 0.95, got 1/],
       [['make-noise'], /unknown command "make-noise"; valid: generate, measure/],
       [[], /no command given/],
     ];

@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { momentaryLoudnessCurve } from '../src/dsp/loudness-curve';
 import { measureLoudness } from '../src/dsp/loudness-meter';
-import { decodeWav } from '../src/media/wav';
+import { decodeWav, encodeWav } from '../src/media/wav';
+import { audioToLatent, type LogMelParams } from '../src/dsp/log-mel';
 import { makeVideo } from './fixtures';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -26,6 +27,7 @@ const QUIET_MAX_LUFS = -30;
 const BURST_LU = 10;
 
 let scratch: string;
+let outputCount = 0;
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), 'foley-tiny-'));
@@ -36,7 +38,7 @@ afterAll(async () => {
 });
 
 async function generateFor(video: string, seed: number, extra: string[] = []): Promise<Float32Array[]> {
-  const out = path.join(scratch, `${path.basename(video)}-${seed}${extra.join('')}.wav`);
+  const out = path.join(scratch, `${path.basename(video)}-${seed}-${outputCount++}.wav`);
   await run('node', [FOLEY, 'generate', video, '-o', out, '--pack', PACK, '--seed', String(seed), ...extra], { cwd: ROOT });
   const wav = decodeWav(new Uint8Array(await readFile(out)));
   return wav.channels;
@@ -87,5 +89,27 @@ describe('foley-tiny long takes (issue 11 #15)', () => {
       if (dbfs < -70) holes.push(`${(start / 44_100).toFixed(2)} s: ${dbfs.toFixed(1)} dBFS`);
     }
     expect(holes).toEqual([]);
+  }, 180_000);
+});
+
+describe('foley-tiny with a reference recording', () => {
+  it('starting from the reference looped over the clip (--reference-init, default 0.6) moves the spectrum to the reference\'s', async () => {
+    const video = await makeVideo({ path: path.join(scratch, 'reference-init.mp4'), durationSec: 4, width: 160, height: 120, fps: 24, codec: 'h264', container: 'mp4', motion: 'moving-box' });
+    // 2 s of a 1 kHz tone pulsing 4 times a second: one narrow band, far from what the picture alone gives.
+    const rate = 44_100;
+    const pulse = Float32Array.from({ length: 2 * rate }, (_, i) => 0.1 * Math.sin((2 * Math.PI * 1000 * i) / rate) * (Math.sin((2 * Math.PI * 4 * i) / rate) > 0 ? 1 : 0.1));
+    const prompt = path.join(scratch, 'pulse.wav');
+    await writeFile(prompt, encodeWav({ sampleRate: rate, channels: [pulse, pulse] }, 'float32'));
+    const params = { ...(JSON.parse(await readFile(path.join(PACK, 'manifest.json'), 'utf8')) as { latent: LogMelParams }).latent, sampleRate: rate };
+    const bandProfile = (channels: Float32Array[]) => {
+      const { data, frames, dims } = audioToLatent(channels, params);
+      return Array.from({ length: dims }, (_, d) => Array.from({ length: frames }, (_, f) => data[f * dims + d]!).reduce((a, b) => a + b, 0) / frames);
+    };
+    const reference = bandProfile([pulse, pulse]);
+    const distance = (channels: Float32Array[]) => Math.sqrt(bandProfile(channels).reduce((sum, v, d) => sum + (v - reference[d]!) ** 2, 0) / reference.length);
+    // --no-anchor: without the anchoring's spectral gain, which moves both toward the reference.
+    const fromNoise = distance(await generateFor(video, 3, ['--audio-prompt', prompt, '--no-anchor', '--reference-init', '0']));
+    const fromReference = distance(await generateFor(video, 3, ['--audio-prompt', prompt, '--no-anchor']));
+    expect(fromReference, `band-profile distance ${fromReference.toFixed(2)} vs ${fromNoise.toFixed(2)} from noise`).toBeLessThan(0.7 * fromNoise);
   }, 180_000);
 });

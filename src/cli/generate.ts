@@ -11,6 +11,7 @@ import { curveFromJson } from '../dsp/loudness-curve';
 import { nodeDecoderPool } from '../engine/decoding/latent-decoder-node';
 import { audioPromptSourceFrames, audioPromptWarnings } from '../engine/conditioning/audio-prompt';
 import { EtaEstimator } from '../engine/sampling/eta';
+import { MAX_REFERENCE_INIT } from '../engine/sampling/reference-init';
 import { generate, generateToSink, type GenerateHooks, type GenerateSummary } from '../engine/sampling/generate';
 import type { PackManifest } from '../engine/pack/manifest';
 import { createNodeAdapter } from '../engine/runtime/ort-node';
@@ -51,6 +52,7 @@ export const GENERATE_OPTIONS: OptionSpec[] = [
   { name: 'no-anchor', kind: 'flag', description: 'with --audio-prompt: steer by the model\'s prompt embedding only, without matching the prompt\'s spectrum and level' },
   { name: 'no-motion-loudness', kind: 'flag', description: 'predict the loudness curve from the model alone, without the picture\'s motion energy' },
   { name: 'no-continuation', kind: 'flag', description: 'with --audio-prompt: do not place the recording before each window as known frames (packs with known-frame conditioning)' },
+  { name: 'reference-init', kind: 'number', valueName: '<t>', description: 'with --audio-prompt: start from the recording looped over the clip, t of the way along the flow (0 to 0.95; default 0.6; 0 starts from noise)' },
   { name: 'region', kind: 'string', valueName: '<start:end>', description: 'with --take: regenerate only these seconds of the take, keeping the rest unchanged' },
   { name: 'take', kind: 'string', valueName: '<take.wav>', description: 'an earlier output of this video (same pack) whose --region is regenerated' },
   { name: 'seed', kind: 'integer', valueName: '<n>', min: 0, max: MAX_SEED, description: `noise seed, 0 to ${MAX_SEED}; the same seed gives the same audio (default 0)` },
@@ -264,6 +266,9 @@ function parseGenerateArgs(argv: readonly string[]) {
   const output = values.output as string | undefined;
   if (!output) throw new UsageError(`-o <out.wav> is required; usage: ${GENERATE_USAGE}`);
   if ((values.region === undefined) !== (values.take === undefined)) throw new UsageError('--region and --take go together: the seconds to regenerate and the take they belong to');
+  const referenceInit = values['reference-init'] as number | undefined;
+  if (referenceInit !== undefined && values['audio-prompt'] === undefined) throw new UsageError('--reference-init starts from the --audio-prompt recording; give one');
+  if (referenceInit !== undefined && !(referenceInit >= 0 && referenceInit <= MAX_REFERENCE_INIT)) throw new UsageError(`--reference-init must be from 0 to ${MAX_REFERENCE_INIT}, got ${referenceInit}`);
   const format = (values.format as string | undefined) ?? 'pcm24';
   if (!WAV_FORMATS.includes(format as WavFormat)) throw new UsageError(`--format must be one of ${WAV_FORMATS.join(', ')}, got "${format}"`);
   return { video: positionals[0]!, output, format: format as WavFormat, values };
@@ -304,6 +309,7 @@ async function generateWith(args: NonNullable<ReturnType<typeof parseGenerateArg
       targetCurveLufs: values['target-curve'] ? await readTargetCurve(values['target-curve'] as string, pack.manifest) : undefined,
       referenceContinuation: values['no-continuation'] !== true,
       motionLoudness: values['no-motion-loudness'] !== true,
+      referenceInit: values['reference-init'] as number | undefined,
       region: values.take ? await readRegion(values.region as string, values.take as string) : undefined,
     };
     const hooks = { decoder, signal, onProgress: (p: Progress) => reporter.progress(p) };

@@ -41,6 +41,12 @@ export interface GenerateOptions {
    * known frames, so the sound continues the recording (src/engine/conditioning/known-frames.ts); default true.
    */
   referenceContinuation?: boolean;
+  /**
+   * With reference continuation: start every window's flow at this time from the reference recording looped over the
+   * window, x_t = (1 − t)·noise + t·reference (SDEdit), so its texture and rhythm carry into the clip; default 0.6,
+   * 0 = from noise (src/engine/sampling/reference-init.ts).
+   */
+  referenceInit?: number;
   /** With such a pack: each window continues the frames it shares with the window before; default true. */
   windowContinuity?: boolean;
   /**

@@ -35,6 +35,16 @@ describe('sampleFlow', () => {
     expect(live.size).toBe(0);
   });
 
+  it('starts at startT: the steps cover [startT, 1] and the velocity is read at those times only', async () => {
+    const times: number[] = [];
+    const field = (x: Float32Array, t: number) => (times.push(t), x.map(() => 2 * t));
+    // dx/dt = 2t from t = 0.5: x(1) = x(0.5) + 1 − 0.25; Euler over 4 steps of 1/8 gives x(0.5) + 0.6875.
+    const out = await sampleFlow(Float32Array.from([1]), arrayOps(field).ops, { steps: 4, method: 'euler', startT: 0.5 });
+    expect(times).toEqual([0.5, 0.625, 0.75, 0.875]);
+    expect(out[0]).toBeCloseTo(1 + 2 * (0.5 + 0.625 + 0.75 + 0.875) / 8, 6);
+    await expect(sampleFlow(Float32Array.from([1]), arrayOps(field).ops, { steps: 4, method: 'euler', startT: 1 })).rejects.toThrow(/startT/);
+  });
+
   it('converges at first order (Euler) and second order (Heun) on dx/dt = x', async () => {
     const error = async (method: 'euler' | 'heun', steps: number) => {
       const out = await sampleFlow(Float32Array.from([1]), arrayOps((x) => x.slice()).ops, { steps, method });

@@ -21,6 +21,8 @@ export interface SampleFlowOptions {
   signal?: AbortSignal;
   /** Called after each completed step (1-based). */
   onStep?: (step: number, steps: number) => void;
+  /** Flow time the state passed in sits at (default 0, pure noise): the steps then cover [startT, 1]. */
+  startT?: number;
 }
 
 export function abortError(signal: AbortSignal): Error {
@@ -53,7 +55,7 @@ async function eulerStep<X>(x: X, t: number, dt: number, ops: FlowOps<X>): Promi
 }
 
 /**
- * Integrates dx/dt = v(x, t) on the uniform grid t_i = i / steps. `noise` stays owned by the caller; the result
+ * Integrates dx/dt = v(x, t) on the uniform grid t_i = startT + i·(1 − startT) / steps. `noise` stays owned by the caller; the result
  * is owned by the caller; every intermediate state is released. Cancels between evaluations via `signal`.
  */
 export async function sampleFlow<X>(noise: X, ops: FlowOps<X>, options: SampleFlowOptions): Promise<X> {
@@ -61,7 +63,9 @@ export async function sampleFlow<X>(noise: X, ops: FlowOps<X>, options: SampleFl
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be a positive integer, got ${steps}`);
   const stepFn = method === 'heun' ? heunStep : method === 'euler' ? eulerStep : undefined;
   if (!stepFn) throw new RangeError(`unknown sampler method "${method as string}"; valid: euler, heun`);
-  const dt = 1 / steps;
+  const startT = options.startT ?? 0;
+  if (!(startT >= 0 && startT < 1)) throw new RangeError(`startT must be in [0, 1), got ${startT}`);
+  const dt = (1 - startT) / steps;
   let x = noise;
   for (let i = 0; i < steps; i++) {
     if (signal?.aborted) {
@@ -70,7 +74,7 @@ export async function sampleFlow<X>(noise: X, ops: FlowOps<X>, options: SampleFl
     }
     // The last Heun step would evaluate the model at t = 1, where it was never trained (training/foley/flow.py
     // samples t in (0, 1)); like the Python sampler, it falls back to Euler there.
-    const next = await (i === steps - 1 ? eulerStep : stepFn)(x, i * dt, dt, ops);
+    const next = await (i === steps - 1 ? eulerStep : stepFn)(x, startT + i * dt, dt, ops);
     if (x !== noise) ops.release(x);
     x = next;
     options.onStep?.(i + 1, steps);

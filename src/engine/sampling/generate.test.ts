@@ -169,6 +169,11 @@ describe('generate on the test pack with a real MP4', () => {
     expect(anchored.channels[0]).not.toEqual(free.channels[0]);
   }, 120_000);
 
+  it('refuses a reference init outside 0 to 0.95 before any model runs', async () => {
+    const tone = { sampleRate: 44100, channels: [new Float32Array(44100).fill(0.1)] };
+    await expect(generate(pack, await open(), { seed: 2, steps: 1, audioPrompt: tone, referenceInit: 1 })).rejects.toThrow(/reference init must be a number from 0 to 0.95, got 1/);
+  }, 120_000);
+
   it('without a target curve, follows the loudness curve it predicted from the video', async () => {
     const result = await generate(pack, await open(), { seed: 3, steps: 1 });
     const measured = momentaryLoudnessCurve(result.channels, result.sampleRate);

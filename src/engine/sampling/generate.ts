@@ -19,6 +19,7 @@ import { LoudnessStream } from './loudness-stream';
 import { planWindows, windowOverlapSec, WindowMixer, type AudioChunk, type AudioWindow } from './long-form';
 import { checkRegion, planRegionWindows, regionRows, regionSpan, spliceRegion, takeLatent } from './region';
 import { matchRegionEdges, type WindowLatent } from './region-edges';
+import { checkReferenceInit, DEFAULT_REFERENCE_INIT, referenceStart } from './reference-init';
 import { loudnessToCurveLufs } from '../conditioning/loudness-conditioning';
 import type { PackManifest } from '../pack/manifest';
 import type { LoadedPack } from '../pack/pack-loader';
@@ -58,6 +59,8 @@ interface WindowContext {
   cond: ClipConditioning;
   sizes: ClipSizes;
   settings: { steps: number; cfgScale: number };
+  /** Flow time windows start at from the looped reference (reference-init.ts); 0 = from noise. */
+  referenceInit: number;
   prng: Prng;
   windows: number;
   hooks: GenerateHooks;
@@ -128,11 +131,12 @@ async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{
     step: async (x, velocity, dt) => (await runner.run('sampler_step', { x, velocity, dt: runner.float32(Float32Array.of(dt), [1]) })).x_next!,
     release: (x) => x.dispose(),
   };
-  const noise = runner.float32(initial, [1, total, dims]);
+  const t0 = cond.reference ? ctx.referenceInit : 0;
+  const noise = runner.float32(t0 > 0 ? referenceStart(initial, dims, t0, cond.reference!.latent, known, start) : initial, [1, total, dims]);
   const report = (step: number) => ctx.hooks.onProgress?.({ stage: 'denoise', step, steps: ctx.settings.steps, window: window.index, windows: ctx.windows });
   report(0);
   const method = manifest.sampler.method;
-  const final = await sampleFlow(noise, ops, { steps: ctx.settings.steps, method, signal: ctx.hooks.signal, onStep: report });
+  const final = await sampleFlow(noise, ops, { steps: ctx.settings.steps, method, signal: ctx.hooks.signal, onStep: report, startT: t0 });
   const latent = (await readFloat32(final)).slice(prefix * dims, (prefix + frames) * dims);
   final.dispose();
   if (cond.anchorLatent) applyGain(latent, spectrumGain({ data: latent, frames, dims }, cond.anchorLatent, channels, nMels, manifest.latent.std));
@@ -238,6 +242,7 @@ export async function generateToSink(pack: LoadedPack, source: FrameSource, opti
   const startedMs = performance.now();
   const { manifest } = pack;
   const settings = checkOptions(options, manifest);
+  const referenceInit = checkReferenceInit(options.referenceInit ?? DEFAULT_REFERENCE_INIT);
   const runner = new SessionRunner(pack);
   const sizes = clipSizes(manifest, source.info.durationSec);
   // Refused before any model runs.
@@ -257,7 +262,7 @@ export async function generateToSink(pack: LoadedPack, source: FrameSource, opti
   const output = outputStage(options, manifest, sizes, windows, () => options.targetCurveLufs ?? predictedCurveLufs, sink);
   const take = options.region ? takeLatent(options.region, manifest, audioToLatent) : null;
   const knownRows = take && manifest.conditioning.known ? [regionRows(options.region!, manifest, take)] : [];
-  const ctx: WindowContext = { runner, manifest, cond, sizes, settings, prng: new Prng(settings.seed), windows: windows.length, hooks, knownRows };
+  const ctx: WindowContext = { runner, manifest, cond, sizes, settings, referenceInit, prng: new Prng(settings.seed), windows: windows.length, hooks, knownRows };
   const decoder = hooks.decoder ?? inlineDecoder();
   // Windows are mixed in order (a pool may finish them out of order): each waits for the one before. decoderMs is
   // the time denoising waits for that chain (Griffin-Lim, then mixing and the block-wise loudness shaping).
