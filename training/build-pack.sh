@@ -3,10 +3,10 @@
 # Needs the training environment (pip install -r training/requirements.txt), ffmpeg, apt-get download access for
 # the Debian sound packages, and the GitHub sound packs on disk (foley/corpus.py --github-sfx names them and their licences).
 # Everything is seeded; intermediate files live in training/work/ (git-ignored). Budget on 2 unloaded CPU cores: data
-# ~7 min, stage 1 ≤ 65 min, stage 2 ≤ 120 min, stage 3 ≤ 90 min, export + checks ~10 min (≈ 5 h; more than one sitting — every stage
+# ~7 min, stage 1 ≤ 65 min, stage 2 ≤ 120 min, stage 3 ≤ 90 min, stage 3b ≤ 60 min, export + checks ~10 min (≈ 6 h; more than one sitting — every stage
 # checkpoints and resumes with the same command).
 # Stage 1 (0.2.0's recipe): flow matching from scratch. Stage 2 (0.3.0): known-frame tasks (train.py KNOWN_TASKS) and
-# domain-randomised video (foley/augment.py), from stage 1's weights. Stage 3 (0.3.1, 0.3.2): ambience beds, from stage 2's. Shipping 0.3.0 ran stage 2 from the released
+# domain-randomised video (foley/augment.py), from stage 1's weights. Stage 3 (0.3.1, 0.3.2) and 3b (0.3.3): ambience beds, from stage 2's. Shipping 0.3.0 ran stage 2 from the released
 # 0.2.0 pack's weights (foley.export.from_pack), which is what stage 1 produces.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -37,8 +37,14 @@ STAGE3_STEPS=${STAGE3_STEPS:-600}
 mkdir -p work/tiny-0.3.1
 nice "$PY" -m foley.train --data work/synth --out work/tiny-0.3.1 --steps "$STAGE3_STEPS" --max-minutes 90 --threads "$THREADS" \
   --init work/tiny-0.3/checkpoint.pt --lr 2e-4 --warmup 50 --augment --beds 0.8 --restart-schedule --resume
-# --half-weights: float16 storage, float32 arithmetic (foley/export/half_weights.py): 15.8 MB instead of 30.
-nice "$PY" -m foley.export --preset tiny --checkpoint work/tiny-0.3.1/checkpoint.pt --out "$PACK" --version 0.3.2 --half-weights
+# Stage 3b (0.3.3): stage 3 run on from its step 600 at half the learning rate with its own warm-up + cosine, 400 steps
+# (53.8 min wall including ~10 min paused while evaluations ran, 17.5 min CPU, 1 thread at nice 19).
+STAGE3B_STEPS=${STAGE3B_STEPS:-400}
+mkdir -p work/tiny-0.3.3
+nice "$PY" -m foley.train --data work/synth --out work/tiny-0.3.3 --steps "$STAGE3B_STEPS" --max-minutes 60 --threads "$THREADS" \
+  --init work/tiny-0.3.1/checkpoint.pt --lr 1e-4 --warmup 30 --augment --beds 0.8 --restart-schedule --resume
+# --half-weights: float16 storage, float32 arithmetic (foley/export/half_weights.py): 16 MB instead of 31.
+nice "$PY" -m foley.export --preset tiny --checkpoint work/tiny-0.3.3/checkpoint.pt --out "$PACK" --version 0.3.3 --half-weights
 cp work/corpus/ATTRIBUTION.md "$PACK/ATTRIBUTION.md"
 nice "$PY" -m pytest -q tests/test_pack_reference.py
 # Evaluation through the shipped engine (the foley CLI; foley/export/evaluate.py): every protocol on 12 held-out clips,
