@@ -75,6 +75,10 @@ export class ProjectKeeper {
 
   /** Opens storage and restores the last project; failures become notices, never throws. */
   async start(): Promise<void> {
+    // Before the restore: it opens the saved video, and a copy that fails to open (a damaged one fails within
+    // milliseconds) must be explained even when that happens before the restore has finished (a CI run showed
+    // "Restoring…" for good when the failure beat refreshRecent below).
+    this.disposers.push(this.host.manager.store.subscribe((state, previous) => this.followReopening(state, previous)));
     try {
       this.db = await ProjectDb.open();
       const id = await this.db.currentId();
@@ -145,7 +149,7 @@ export class ProjectKeeper {
     this.db?.close();
   }
 
-  private follow(state: AppState, previous: AppState): void {
+  private followReopening(state: AppState, previous: AppState): void {
     if (this.reopening && state.opening === null && previous.opening !== null) {
       const file = this.reopening;
       this.reopening = null;
@@ -153,6 +157,9 @@ export class ProjectKeeper {
       if (state.video === previous.video) void this.explainFailedOpen(file);
       else this.written.video = state.video;
     }
+  }
+
+  private follow(state: AppState, previous: AppState): void {
     if (!changedForSave(state, previous)) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
