@@ -169,7 +169,7 @@ export async function clipConditioning(
   const modelCurve = atLevel(video.modelLoudness);
   // The DiT reads the model's own curve and only the output is shaped to the curve with motion energy: on the real
   // dev clips that kept the spectrum (mel-FD 798 → 856, within noise) where the DiT reading it too cost 9 % (871),
-  // for the same loudness r (0.186 → 0.264 both ways; motion-loudness.ts).
+  // for the same loudness r (0.186 → 0.264 both ways, 0.269 with the sd floor; motion-loudness.ts).
   const predictedLoudness = options.motionLoudness === false ? modelCurve : atLevel(withMotionEnergy(video.modelLoudness, manifest.channels, video.motion, sizes.latent, manifest.loudness));
   return {
     visual: video.visual,

@@ -11,7 +11,7 @@ import type { WindowKnown } from '../conditioning/known-frames';
 
 export const MAX_REFERENCE_INIT = 0.95;
 /**
- * Default t0 with a reference. 33 real dev clips, \`ref\` protocol (paired against t0 = 0): t0 0.3 / 0.6 / 0.8 / 0.9 gave
+ * Default t0 with a reference. 33 real dev clips, `ref` protocol (paired against t0 = 0): t0 0.3 / 0.6 / 0.8 / 0.9 gave
  * onset F1 0.262 / 0.264 / 0.271 / 0.266 (0.240 from noise), mel-FD 474 / 456 / 447 / 440 (605), loudness r 0.272 /
  * 0.285 / 0.283 / 0.282 (0.277), AV-Align 0.177 / 0.164 / 0.170 / 0.176 (0.169). 0.6 takes nearly all of the gain
  * and leaves the picture 40 % of the path to move the sound (0.8: F1 +0.007 ± 0.009, mel-FD −3 % ± 1.5 % more).
