@@ -6,7 +6,9 @@ loosely. Two deterministic corrections carry the rest, both measured in `foley.e
   (a per-band gain in the latent, i.e. an EQ match), smoothed over 3 bands, limited to ±MAX_GAIN_NATS and
   re-centred so it changes the spectral shape, not the power;
 - level: without a user curve, the curve predicted from the video is offset so its 90th percentile equals the
-  prompt's (the prompt fixes how loud the clip's loud parts are; the video still decides when).
+  prompt's (the prompt fixes how loud the clip's loud parts are; the video still decides when) — the curve the DiT reads;
+- levels: the curve the output is shaped to takes the prompt's whole distribution of momentary loudness by quantile
+  mapping (`match_levels`): the video decides when it is loud, the prompt how loud and how quiet.
 """
 
 from __future__ import annotations
@@ -54,6 +56,27 @@ def level_offset(predicted_lufs: np.ndarray, prompt_lufs: np.ndarray) -> float:
     return float(np.percentile(prompt_lufs, LEVEL_PERCENTILE) - np.percentile(predicted_lufs, LEVEL_PERCENTILE))
 
 
+def match_levels(predicted_lufs: np.ndarray, prompt_lufs: np.ndarray) -> np.ndarray:
+    """`predicted_lufs` [ch, P] with each value replaced by the prompt's level at the same quantile (pooled over channels).
+
+    Ranks keep the predicted curve's order in time; tied values share their mean rank, so a flat curve takes the
+    prompt's median.
+    """
+    values = np.asarray(predicted_lufs, dtype=np.float64)
+    flat = values.reshape(-1)
+    order = np.argsort(flat, kind='stable')
+    ranks = np.empty(flat.size)
+    first = 0
+    while first < flat.size:
+        last = first
+        while last + 1 < flat.size and flat[order[last + 1]] == flat[order[first]]:
+            last += 1
+        ranks[order[first : last + 1]] = (first + last) / 2
+        first = last + 1
+    quantiles = ranks / (flat.size - 1) if flat.size > 1 else np.full(flat.size, 0.5)
+    return np.percentile(np.asarray(prompt_lufs, dtype=np.float64).reshape(-1), quantiles * 100).reshape(values.shape)
+
+
 FIXTURE_PATH = Path(__file__).resolve().parents[1] / 'fixtures' / 'prompt-anchor.json'
 
 
@@ -75,6 +98,7 @@ def fixture() -> dict:
         'predictedLufs': predicted.tolist(),
         'promptLufs': prompt_lufs.tolist(),
         'levelOffset': level_offset(predicted, prompt_lufs),
+        'matchedLufs': match_levels(predicted, prompt_lufs).tolist(),
     }
 
 

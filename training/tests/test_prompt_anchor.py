@@ -34,3 +34,10 @@ def test_gain_is_limited_and_level_offset_matches_percentiles():
     assert np.ptp(gain) <= 2 * prompt_anchor.MAX_GAIN_NATS + 1e-6
     predicted_p90 = -60 + 0.1 * 30  # numpy's linear interpolation between the 9th and 10th of 10 sorted values
     assert prompt_anchor.level_offset(np.array([[-60.0] * 9 + [-30.0]]), np.array([[-20.0] * 10])) == pytest.approx(-20 - predicted_p90)
+
+
+def test_match_levels_keeps_order_and_takes_the_prompt_levels():
+    matched = prompt_anchor.match_levels(np.array([[-40.0, -35, -30, -25, -30, -35]]), np.array([[-50.0, -50, -50, -20, -20, -20]]))
+    assert matched[0, 0] == -50 and matched[0, 3] == -20
+    assert np.all(np.diff(matched[0, :4]) >= 0) and matched[0, 1] == matched[0, 5]
+    assert np.array_equal(prompt_anchor.match_levels(np.array([[-30.0] * 3]), np.array([[-60.0, -40, -10]])), [[-40.0] * 3])

@@ -11,7 +11,10 @@ import { directoryPackSource } from '../pack/pack-source-node';
 import { createNodeAdapter } from '../runtime/ort-node';
 import { SessionRunner } from '../runtime/model-session-runner';
 import { clipSizes, resampleRows, sliceRows } from '../sampling/sequence';
+import { momentaryLoudnessCurve } from '../../dsp/loudness-curve';
+import { Prng } from '../../dsp/prng';
 import { clipConditioning } from './clip-conditioning';
+import { percentile } from './prompt-anchor';
 
 const PACK_DIR = path.resolve(__dirname, '../../../public/models/foley-test');
 const DURATION_SEC = 4;
@@ -65,5 +68,24 @@ describe('clipConditioning', () => {
     const moved = withMotion.predictedLoudness.map((v, i) => Math.abs(v - withMotion.loudness[i]!));
     // The moving box gives motion that varies over the clip (a still picture would leave the curve as predicted).
     expect(Math.max(...moved)).toBeGreaterThan(1 / 70);
+  }, 60_000);
+
+  it('gives the shaped curve the reference\'s quiet parts as well as its loud ones', async () => {
+    const { manifest } = pack;
+    const { minLufs, maxLufs, curveRate, windowSec } = manifest.loudness;
+    const runner = new SessionRunner(pack);
+    const sizes = clipSizes(manifest, DURATION_SEC);
+    // Two seconds of a reference: a second of quiet noise bed, then a second of loud noise 40 dB above it.
+    const rate = manifest.sampleRate;
+    const random = new Prng(3);
+    const channel = Float32Array.from({ length: 2 * rate }, (_, i) => (random.nextFloat() * 2 - 1) * (i < rate ? 0.003 : 0.3));
+    const audioPrompt = { sampleRate: rate, channels: Array.from({ length: manifest.channels }, () => channel) };
+    const promptLufs = momentaryLoudnessCurve(audioPrompt.channels, rate, { rate: curveRate, windowSec, minLufs, maxLufs }).channels.flatMap((c) => Array.from(c));
+    const cond = await clipConditioning(runner, manifest, sizes, video, { seed: 1, audioPrompt }, {});
+    const lufs = (rows: Float32Array) => Array.from(rows, (v) => minLufs + v * (maxLufs - minLufs));
+    const shaped = lufs(cond.predictedLoudness);
+    for (const p of [10, 50, 90]) expect(Math.abs(percentile(shaped, p) - percentile(promptLufs, p)), `percentile ${p}`).toBeLessThan(1.5);
+    // The DiT still reads the model's curve with only its loud parts at the reference's level.
+    expect(Math.abs(percentile(lufs(cond.loudness), 90) - percentile(promptLufs, 90))).toBeLessThan(0.5);
   }, 60_000);
 });

@@ -15,7 +15,7 @@ import { clipSizes, resampleRowRange, type ClipSizes } from '../sampling/sequenc
 import { audioPromptExcerpt, audioPromptLatent } from './audio-prompt';
 import { referencePrefix, type ReferencePrefix } from './known-frames';
 import { curveLufsToLoudness } from './loudness-conditioning';
-import { levelOffset } from './prompt-anchor';
+import { levelOffset, matchLevels } from './prompt-anchor';
 import { withMotionEnergy } from './motion-loudness';
 import { mapPromptToTags } from './text-tags';
 import { encodeVideo, type FrameSource } from './video-features';
@@ -119,15 +119,27 @@ async function promptConditioning(runner: SessionRunner, manifest: PackManifest,
   return { textEmb, audioEmb, promptLatent, hasText: tags.tags.length > 0, unknownWords: tags.unknownWords };
 }
 
-/** The predicted curve moved so its loud parts sit at the audio prompt's level (prompt-anchor.ts). */
-function anchorLevel(predicted: Float32Array, audioPrompt: NonNullable<GenerateOptions['audioPrompt']>, manifest: PackManifest): Float32Array {
+/** The audio prompt's momentary loudness curve in LUFS, [channel][point], over the seconds the pack reads. */
+function promptCurveLufs(audioPrompt: NonNullable<GenerateOptions['audioPrompt']>, manifest: PackManifest): number[][] {
   const { curveRate, windowSec, minLufs, maxLufs } = manifest.loudness;
   // The seconds the pack uses (audio-prompt.ts), so the CLI (which reads only those) and the app agree.
   const excerpt = audioPromptExcerpt(audioPrompt, manifest);
-  const promptCurve = momentaryLoudnessCurve(excerpt.channels, excerpt.sampleRate, { rate: curveRate, windowSec, minLufs, maxLufs });
+  return momentaryLoudnessCurve(excerpt.channels, excerpt.sampleRate, { rate: curveRate, windowSec, minLufs, maxLufs }).channels.map((c) => Array.from(c));
+}
+
+/** The predicted curve moved so its loud parts sit at the audio prompt's level (prompt-anchor.ts `levelOffset`). */
+function anchorLevel(predicted: Float32Array, promptLufs: number[][], manifest: PackManifest): Float32Array {
+  const { minLufs, maxLufs } = manifest.loudness;
   const predictedLufs = Array.from(predicted, (value) => minLufs + value * (maxLufs - minLufs));
-  const shift = levelOffset([predictedLufs], promptCurve.channels.map((c) => Array.from(c))) / (maxLufs - minLufs);
+  const shift = levelOffset([predictedLufs], promptLufs) / (maxLufs - minLufs);
   return predicted.map((value) => Math.min(1, Math.max(0, value + shift)));
+}
+
+/** The predicted curve with the audio prompt's distribution of levels, in its own order (prompt-anchor.ts `matchLevels`). */
+function matchPromptLevels(predicted: Float32Array, promptLufs: number[][], manifest: PackManifest): Float32Array {
+  const { minLufs, maxLufs } = manifest.loudness;
+  const [matched] = matchLevels([Array.from(predicted, (value) => minLufs + value * (maxLufs - minLufs))], promptLufs);
+  return Float32Array.from(matched!, (lufs) => Math.min(1, Math.max(0, (lufs - minLufs) / (maxLufs - minLufs))));
 }
 
 /** The audio prompt's latent rows and their loudness, to place before each window (reference continuation). */
@@ -160,9 +172,10 @@ export async function clipConditioning(
   const anchoring = options.audioPrompt !== undefined && options.promptAnchoring !== false;
   const continuing = prompts.promptLatent !== null && options.referenceContinuation !== false;
   const reference = continuing ? referenceRows(prompts.promptLatent!, options.audioPrompt!, manifest) : null;
+  const promptLufs = anchoring ? promptCurveLufs(options.audioPrompt!, manifest) : null;
   const atLevel = (rows: Float32Array): Float32Array =>
-    anchoring
-      ? anchorLevel(rows, options.audioPrompt!, manifest)
+    promptLufs
+      ? anchorLevel(rows, promptLufs, manifest)
       : options.programLufs === null
         ? rows
         : levelToProgram(rows, manifest.channels, manifest.loudness, options.programLufs ?? DEFAULT_PROGRAM_LUFS);
@@ -170,7 +183,9 @@ export async function clipConditioning(
   // The DiT reads the model's own curve and only the output is shaped to the curve with motion energy: on the real
   // dev clips that kept the spectrum (mel-FD 798 → 856, within noise) where the DiT reading it too cost 9 % (871),
   // for the same loudness r (0.186 → 0.264 both ways, 0.269 with the sd floor; motion-loudness.ts).
-  const predictedLoudness = options.motionLoudness === false ? modelCurve : atLevel(withMotionEnergy(video.modelLoudness, manifest.channels, video.motion, sizes.latent, manifest.loudness));
+  const shapedRows = options.motionLoudness === false ? video.modelLoudness : withMotionEnergy(video.modelLoudness, manifest.channels, video.motion, sizes.latent, manifest.loudness);
+  // With a reference the output takes its levels, quiet parts included, not only its loud parts' level (prompt-anchor.ts).
+  const predictedLoudness = promptLufs ? matchPromptLevels(shapedRows, promptLufs, manifest) : atLevel(shapedRows);
   return {
     visual: video.visual,
     sync: video.sync,
