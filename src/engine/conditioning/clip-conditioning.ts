@@ -11,6 +11,7 @@ import { DEFAULT_PROGRAM_LUFS, levelToProgram } from './program-level';
 import { condMaskRow, type PackManifest } from '../pack/manifest';
 import { env } from '../runtime/env';
 import type { SessionRunner } from '../runtime/model-session-runner';
+import { referenceFloor } from '../sampling/latent-floor';
 import { clipSizes, resampleRowRange, type ClipSizes } from '../sampling/sequence';
 import { audioPromptExcerpt, audioPromptLatent } from './audio-prompt';
 import { referencePrefix, type ReferencePrefix } from './known-frames';
@@ -46,6 +47,8 @@ export interface ClipConditioning {
   predictedLoudness: Float32Array;
   /** The audio prompt's latent when generation is anchored to it (prompt-anchor.ts), else null. */
   anchorLatent: Latent | null;
+  /** With anchorLatent: the floor [latent dims] its quiet frames set under each generated band (latent-floor.ts). */
+  anchorFloor: Float32Array | null;
   textEmb: Float32Array;
   audioEmb: Float32Array;
   /** The reference recording placed before every window as known frames (reference continuation), else null. */
@@ -192,6 +195,7 @@ export async function clipConditioning(
     syncAtLatent: video.syncAtLatent,
     predictedLoudness,
     anchorLatent: anchoring ? prompts.promptLatent : null,
+    anchorFloor: anchoring ? referenceFloor(prompts.promptLatent!.data, prompts.promptLatent!.frames, prompts.promptLatent!.dims) : null,
     loudness: target ?? modelCurve,
     textEmb: prompts.textEmb,
     audioEmb: prompts.audioEmb,

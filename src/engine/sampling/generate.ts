@@ -12,7 +12,7 @@ import { inlineDecoder, splitChannels, type LatentDecoder } from '../decoding/la
 import { audioPromptWarnings } from '../conditioning/audio-prompt';
 import { clipConditioning, type ClipConditioning } from '../conditioning/clip-conditioning';
 import { applyGain, spectrumGain } from '../conditioning/prompt-anchor';
-import { applyLatentFloor } from './latent-floor';
+import { applyBandFloor, applyLatentFloor } from './latent-floor';
 import { restoreKnown, windowKnown, type KnownClipRows, type WindowKnown } from '../conditioning/known-frames';
 import { abortError, sampleFlow, type FlowOps } from './flow-sampler';
 import { LoudnessStream } from './loudness-stream';
@@ -140,7 +140,9 @@ async function denoiseWindow(ctx: WindowContext, window: AudioWindow): Promise<{
   const latent = (await readFloat32(final)).slice(prefix * dims, (prefix + frames) * dims);
   final.dispose();
   if (cond.anchorLatent) applyGain(latent, spectrumGain({ data: latent, frames, dims }, cond.anchorLatent, channels, nMels, manifest.latent.std));
-  applyLatentFloor(latent, frames, channels, nMels, manifest.latent.std);
+  // With a reference its bed is the floor; without one, the generated bands' own means 30 dB down (latent-floor.ts).
+  if (cond.anchorFloor) applyBandFloor(latent, cond.anchorFloor);
+  else applyLatentFloor(latent, frames, channels, nMels, manifest.latent.std);
   // Last, so given frames stay exactly as given.
   if (known) restoreKnown(latent, frames, dims, known);
   return { latent, frames };
