@@ -6,7 +6,7 @@
  * sides are decoded, resampled to 16 kHz and made stereo, then scored over their overlap; a candidate shorter than
  * the reference is scored over its own length, and the output says so (`partial: true`, and a note on stderr).
  *
- * `--json` prints one line per candidate: {"candidate", "onsetF1", "loudnessR", "melFD", "avAlign", "seconds",
+ * `--json` prints one line per candidate: {"candidate", "onsetF1", "onsetF1Shifted", "loudnessR", "melFD", "avAlign", "seconds",
  * "referenceSeconds", "candidateSeconds", "partial"} (avAlign null without --video); a candidate that cannot be
  * scored gives {"candidate", "error"} and the exit code 1. `--baselines` adds the lines "loop-ref" (the first
  * 2 s of the reference looped) and, with --video, "motion-energy" (loudness r only).
@@ -86,14 +86,14 @@ const fixed = (v: number | null | undefined, digits: number): string => (v === n
 function formatLine(line: ScoreLine): string {
   if (line.error) return `${line.candidate}: ${line.error}\n`;
   const part = line.partial ? ` (first ${fixed(line.seconds, 2)} s of ${fixed(line.referenceSeconds, 2)} s)` : '';
-  return `${line.candidate}: onset F1 ${fixed(line.onsetF1, 3)}  loudness r ${fixed(line.loudnessR, 3)}  mel-FD ${fixed(line.melFD, 1)}  AV-Align ${fixed(line.avAlign, 3)}  over ${fixed(line.seconds, 2)} s${part}\n`;
+  return `${line.candidate}: onset F1 ${fixed(line.onsetF1, 3)} (out of time ${fixed(line.onsetF1Shifted, 3)})  loudness r ${fixed(line.loudnessR, 3)}  mel-FD ${fixed(line.melFD, 1)}  AV-Align ${fixed(line.avAlign, 3)}  over ${fixed(line.seconds, 2)} s${part}\n`;
 }
 
 /** Runs `foley score`; returns the exit code (0 ok, 1 a file could not be scored, 2 bad usage). */
 export async function runScore(args: string[], output: ScoreOutput = processOutput): Promise<number> {
   const { positionals, values } = parseArgs(args, SCORE_OPTIONS);
   if (values.help) {
-    output.stdout(`Usage: ${SCORE_USAGE}\n\n${formatOptions(SCORE_OPTIONS)}\n\nScores at 16 kHz over the overlap of reference and candidate: onset F1 (±50 ms), loudness-curve r, log-mel Fréchet distance, AV-Align.\n`);
+    output.stdout(`Usage: ${SCORE_USAGE}\n\n${formatOptions(SCORE_OPTIONS)}\n\nScores at 16 kHz over the overlap of reference and candidate: onset F1 (±50 ms; and with the candidate's onsets moved out of time, what the same onsets score by chance), loudness-curve r, log-mel Fréchet distance, AV-Align.\n`);
     return 0;
   }
   const withBaselines = values.baselines === true;

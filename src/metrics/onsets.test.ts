@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { f1, matchOnsets, onsetF1, onsetTimes, runningMedian } from './onsets';
+import { f1, matchOnsets, onsetF1, onsetTimes, runningMedian, shiftedOnsetF1 } from './onsets';
 import { bursts, RATE } from './test-signals';
 
 const EVENTS = [0.5, 1.1, 1.7, 2.4, 3.2];
@@ -33,5 +33,16 @@ describe('onsets (spec: 2048/480 flux, median + 0.1, 5 frames apart)', () => {
 
   it('takes a running median over the samples that exist near the ends', () => {
     expect(Array.from(runningMedian(Float64Array.from([5, 1, 3, 9, 7]), 3))).toEqual([3, 3, 3, 7, 8]);
+  });
+
+  it('scores the same onsets moved out of time: low for onsets in time with irregular events, equal for a steady pulse', () => {
+    // In time with irregular events: F1 1, moved by a fifth of the clip at a time almost nothing matches.
+    expect(f1(matchOnsets(EVENTS, EVENTS))).toBe(1);
+    expect(shiftedOnsetF1(EVENTS, EVENTS, 4)).toBeLessThan(0.3);
+    // A pulse every 0.4 s over 4 s lands on itself under every shift (multiples of 0.8 s): onset F1 cannot see a
+    // steady pulse's timing, and the moved score says so by equalling it.
+    const pulse = Array.from({ length: 10 }, (_, k) => 0.2 + 0.4 * k);
+    expect(shiftedOnsetF1(pulse, pulse, 4)).toBeCloseTo(1, 9);
+    expect(() => shiftedOnsetF1(EVENTS, EVENTS, 0)).toThrow(RangeError);
   });
 });

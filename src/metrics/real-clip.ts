@@ -6,7 +6,7 @@
 import { avAlign, motionEnergyCurve, type VideoMotion } from './av-align';
 import { melFrechetDistance } from './frechet';
 import { loudnessCorrelation, loudnessCurve, pearson } from './loudness-correlation';
-import { f1, matchOnsets, onsetTimes } from './onsets';
+import { f1, matchOnsets, onsetTimes, shiftedOnsetF1 } from './onsets';
 
 /** 16 kHz: half the dev set (and every 16 kHz model) has nothing above 8 kHz, so both sides are compared in that band. */
 export const SCORE_SAMPLE_RATE = 16_000;
@@ -17,6 +17,8 @@ export const REFERENCE_PROMPT_SEC = 2;
 
 export interface ClipScores {
   onsetF1: number;
+  /** Onset F1 of the candidate's onsets moved out of time (onsets.ts shiftedOnsetF1): onset F1 above it is sync. */
+  onsetF1Shifted: number;
   loudnessR: number;
   melFD: number;
   /** null without a video. */
@@ -56,9 +58,11 @@ export function scoreClip(reference: readonly Float32Array[], candidate: readonl
   const cand = cut(toStereo(candidate), length);
   const rate = SCORE_SAMPLE_RATE;
   const candidateOnsets = onsetTimes(cand, rate);
+  const referenceOnsets = onsetTimes(ref, rate);
   const seconds = length / rate;
   return {
-    onsetF1: f1(matchOnsets(candidateOnsets, onsetTimes(ref, rate))),
+    onsetF1: f1(matchOnsets(candidateOnsets, referenceOnsets)),
+    onsetF1Shifted: shiftedOnsetF1(candidateOnsets, referenceOnsets, seconds),
     loudnessR: loudnessCorrelation(ref, cand, rate),
     melFD: melFrechetDistance(ref, cand, rate),
     avAlign: video ? avAlign(candidateOnsets, motionWithin(video, seconds)) : null,

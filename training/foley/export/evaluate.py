@@ -32,7 +32,7 @@ from foley.export.report import emit_report
 
 AUDIBLE_LUFS = -60.0  # curve points where neither curve reaches this are silence on both sides: not scored
 SILENCE_LUFS = -70.0  # the engine's curve floor; −∞ points count as this in the MAE
-SCORES = ('onsetF1', 'loudnessR', 'melFD', 'avAlign')
+SCORES = ('onsetF1', 'onsetF1Shifted', 'loudnessR', 'melFD', 'avAlign')
 
 # name → the `foley generate` options for a clip, or None when the clip cannot take the protocol (no such prompt).
 PROTOCOLS: dict[str, Callable[[Clip, Path], list[str] | None]] = {
