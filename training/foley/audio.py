@@ -76,7 +76,8 @@ def griffin_lim(
     momentum: float = 0.0,
     initial_phase: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """Magnitude (ch, K, L) → audio (ch, length); phases start uniform random from `seed`, or at `initial_phase` (ch, K, L).
+    """Magnitude (ch, K, L) → audio (ch, length); phases start uniform random from `seed` (one for every channel), or at
+    `initial_phase` (ch, K, L).
 
     `momentum` > 0 is fast Griffin-Lim (Perraudin et al., 2013): each rebuilt spectrum is extrapolated along its last
     change by momentum / (1 + momentum) before its phase is kept, as src/dsp/griffin-lim.ts does. The two sides draw
@@ -85,7 +86,9 @@ def griffin_lim(
     window = torch.hann_window(cfg.n_fft, periodic=True, dtype=magnitude.dtype)
     if initial_phase is None:
         generator = torch.Generator().manual_seed(seed)
-        phase = torch.rand(magnitude.shape, generator=generator, dtype=magnitude.dtype) * (2 * torch.pi)
+        # One initial phase for every channel, as the engine (src/dsp/log-mel.ts latentToAudio): the same magnitudes
+        # decode to the same signal and a panned sound stays in phase between the channels.
+        phase = (torch.rand(magnitude.shape[1:], generator=generator, dtype=magnitude.dtype) * (2 * torch.pi)).expand_as(magnitude)
     else:
         phase = initial_phase.to(magnitude.dtype)
     spec = magnitude * torch.polar(torch.ones_like(magnitude), phase)

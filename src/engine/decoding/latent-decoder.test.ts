@@ -10,7 +10,7 @@ const LENGTH = (FRAMES - 1) * PARAMS.hop;
 const stereo = new Prng(9).fillGaussian(new Float32Array(FRAMES * 2 * PARAMS.nMels));
 
 function jobs(): DecodeJob[] {
-  return splitChannels(stereo, FRAMES, 2, PARAMS.nMels).map((latent, c) => ({ latent, frames: FRAMES, params: PARAMS, iterations: 4, momentum: 0, lengthSamples: LENGTH, seed: 7 + c }));
+  return splitChannels(stereo, FRAMES, 2, PARAMS.nMels).map((latent) => ({ latent, frames: FRAMES, params: PARAMS, iterations: 4, momentum: 0, lengthSamples: LENGTH, seed: 7 }));
 }
 
 const pool = nodeDecoderPool(2);

@@ -30,7 +30,7 @@ export function runDecodeJob(job: DecodeJob): Float32Array {
 
 /**
  * Splits a latent [frames, channels·nMels] (channel-major columns) into one [frames, nMels] latent per channel.
- * Channel c decoded with seed s + c equals channel c of latentToAudio(…, channels, …, s).
+ * Channel c decoded with seed s equals channel c of latentToAudio(…, channels, …, s).
  */
 export function splitChannels(latent: Float32Array, frames: number, channels: number, nMels: number): Float32Array[] {
   const dims = channels * nMels;

@@ -177,14 +177,14 @@ function prefixed(rows: Float32Array, count: number, head: Float32Array | null):
 }
 
 /**
- * Starts decoding one window, a job per channel. Channel c uses Griffin-Lim seed (seed + window·channels + c), so
- * every window and channel starts from its own phase.
+ * Starts decoding one window, a job per channel. Every channel of window w uses Griffin-Lim seed (seed + w·channels):
+ * each window starts from its own phase, the channels of a window from the same one (log-mel.ts latentToAudio).
  */
 function decodeWindow(decoder: LatentDecoder, manifest: PackManifest, latent: Float32Array, frames: number, window: AudioWindow, seed: number): Promise<Float32Array[]> {
   const params = { ...manifest.latent, sampleRate: manifest.sampleRate };
   const perChannel = splitChannels(latent, frames, manifest.channels, manifest.latent.nMels);
   return Promise.all(
-    perChannel.map((channelLatent, c) =>
+    perChannel.map((channelLatent) =>
       decoder.decode({
         latent: channelLatent,
         frames,
@@ -192,7 +192,7 @@ function decodeWindow(decoder: LatentDecoder, manifest: PackManifest, latent: Fl
         iterations: manifest.decoder.iterations,
         momentum: manifest.decoder.momentum ?? 0,
         lengthSamples: window.lengthSamples,
-        seed: seed + window.index * manifest.channels + c,
+        seed: seed + window.index * manifest.channels,
       }),
     ),
   );
