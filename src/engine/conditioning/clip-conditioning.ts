@@ -149,11 +149,10 @@ function matchPromptLevels(predicted: Float32Array, promptLufs: number[][], mani
 function referenceRows(latent: Latent, audioPrompt: NonNullable<GenerateOptions['audioPrompt']>, manifest: PackManifest): ReferencePrefix | null {
   const known = manifest.conditioning.known;
   if (!known) return null;
-  const { curveRate, windowSec, minLufs, maxLufs } = manifest.loudness;
   const excerpt = audioPromptExcerpt(audioPrompt, manifest);
-  const curve = momentaryLoudnessCurve(excerpt.channels, excerpt.sampleRate, { rate: curveRate, windowSec, minLufs, maxLufs });
+  const curve = promptCurveLufs(audioPrompt, manifest);
   const durationSec = excerpt.channels[0]!.length / excerpt.sampleRate;
-  const perChannel = Array.from({ length: manifest.channels }, (_, c) => Array.from(curve.channels[Math.min(c, curve.channels.length - 1)]!));
+  const perChannel = Array.from({ length: manifest.channels }, (_, c) => curve[Math.min(c, curve.length - 1)]!);
   const loudness = curveLufsToLoudness(perChannel, manifest.channels, clipSizes(manifest, durationSec), manifest.loudness);
   const maxFrames = Math.floor((known.maxReferenceSec * manifest.sampleRate) / manifest.latent.hop);
   return referencePrefix(latent, loudness, manifest.channels, maxFrames, manifest.latent.lengthMultiple);
