@@ -11,6 +11,7 @@ import { DEFAULT_PROGRAM_LUFS, levelToProgram } from './program-level';
 import { condMaskRow, type PackManifest } from '../pack/manifest';
 import { env } from '../runtime/env';
 import type { SessionRunner } from '../runtime/model-session-runner';
+import { referenceProfile, type ReferenceProfile } from '../decoding/reference-match';
 import { referenceFloor } from '../sampling/latent-floor';
 import { clipSizes, resampleRowRange, type ClipSizes } from '../sampling/sequence';
 import { audioPromptExcerpt, audioPromptLatent } from './audio-prompt';
@@ -49,6 +50,8 @@ export interface ClipConditioning {
   anchorLatent: Latent | null;
   /** With anchorLatent: the floor [latent dims] its quiet frames set under each generated band (latent-floor.ts). */
   anchorFloor: Float32Array | null;
+  /** With anchorLatent: the prompt's spectrum and frame dynamics the decoded audio is matched to (reference-match.ts). */
+  referenceProfile: ReferenceProfile | null;
   textEmb: Float32Array;
   audioEmb: Float32Array;
   /** The reference recording placed before every window as known frames (reference continuation), else null. */
@@ -65,10 +68,11 @@ export type SyncRows = (start: number, count: number) => Float32Array;
 export const PREDICTOR_CHUNK_FRAMES = 2048;
 /**
  * Frames of real context on each side of a chunk, dropped from its output: the adapters' sync conv reaches 2 frames
- * and the predictor's two convs 4 each (kernels 5, 9, 9 in training/foley/networks.py), so 16 leaves the kept
- * frames exactly as in a whole-clip run. The global condition pools all visual frames in every chunk (they are few).
+ * and the predictor's two convs 4 · dilation each (kernels 5, 9, 9 in training/foley/networks.py,
+ * `predictor_dilation` up to 5), so 48 leaves the kept frames exactly as in a whole-clip run. The global condition
+ * pools all visual frames in every chunk (they are few).
  */
-const PREDICTOR_MARGIN_FRAMES = 16;
+const PREDICTOR_MARGIN_FRAMES = 48;
 
 /** The loudness curve [L, channels] the pack predicts from the video, in chunks of `chunkFrames` latent frames. */
 export async function predictLoudness(runner: SessionRunner, visual: Float32Array, syncAtLatent: SyncRows, frames: number, chunkFrames = PREDICTOR_CHUNK_FRAMES): Promise<Float32Array> {
@@ -195,6 +199,7 @@ export async function clipConditioning(
     predictedLoudness,
     anchorLatent: anchoring ? prompts.promptLatent : null,
     anchorFloor: anchoring ? referenceFloor(prompts.promptLatent!.data, prompts.promptLatent!.frames, prompts.promptLatent!.dims) : null,
+    referenceProfile: anchoring ? referenceProfile(prompts.promptLatent!, { ...manifest.latent, sampleRate: manifest.sampleRate }) : null,
     loudness: target ?? modelCurve,
     textEmb: prompts.textEmb,
     audioEmb: prompts.audioEmb,

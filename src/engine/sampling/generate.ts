@@ -9,6 +9,7 @@ import { audioToLatent } from '../../dsp/log-mel';
 import { shapeLoudness } from '../../dsp/loudness-shaping';
 import { Prng } from '../../dsp/prng';
 import { inlineDecoder, splitChannels, type LatentDecoder } from '../decoding/latent-decoder';
+import { matchReference } from '../decoding/reference-match';
 import { audioPromptWarnings } from '../conditioning/audio-prompt';
 import { clipConditioning, type ClipConditioning } from '../conditioning/clip-conditioning';
 import { applyGain, spectrumGain } from '../conditioning/prompt-anchor';
@@ -215,10 +216,19 @@ export type GenerateSummary = Omit<GenerateResult, 'channels'> & { samples: numb
 const MAX_WINDOWS_IN_FLIGHT = 3;
 
 /**
- * Mixes windows (in order) into finished audio for `sink`: through the streaming loudness shaper for a whole clip;
- * for a region, into the take, which is spliced and shaped whole (the take is in memory anyway).
+ * Mixes windows (in order) into finished audio for `sink`: through the streaming loudness shaper for a whole clip
+ * (then `refine`, block by block); for a region, into the take, which is spliced and shaped whole (the take is in
+ * memory anyway).
  */
-function outputStage(options: GenerateOptions, manifest: PackManifest, sizes: ClipSizes, windows: AudioWindow[], curveLufs: () => number[][], sink: AudioSink) {
+function outputStage(
+  options: GenerateOptions,
+  manifest: PackManifest,
+  sizes: ClipSizes,
+  windows: AudioWindow[],
+  curveLufs: () => number[][],
+  sink: AudioSink,
+  refine?: (shaped: Float32Array[]) => Float32Array[],
+) {
   const { region } = options;
   if (region) {
     const output = Array.from({ length: manifest.channels }, () => new Float32Array(sizes.samples));
@@ -232,7 +242,7 @@ function outputStage(options: GenerateOptions, manifest: PackManifest, sizes: Cl
     };
   }
   const { curveRate, windowSec } = manifest.loudness;
-  const stream = new LoudnessStream({ sampleRate: manifest.sampleRate, totalSamples: sizes.samples, rate: curveRate, windowSec, targetLufs: curveLufs(), channels: manifest.channels }, sink);
+  const stream = new LoudnessStream({ sampleRate: manifest.sampleRate, totalSamples: sizes.samples, rate: curveRate, windowSec, targetLufs: curveLufs(), channels: manifest.channels, refine }, sink);
   return { mixer: new WindowMixer((chunk) => stream.push(chunk)), finish: () => stream.finish() };
 }
 
@@ -261,7 +271,10 @@ export async function generateToSink(pack: LoadedPack, source: FrameSource, opti
     : planWindows({ totalSamples: sizes.samples, ...plan, overlapSec: windowOverlapSec(plan.overlapSec, windowSec, continuity) });
   const predictedCurveLufs = loudnessToCurveLufs(cond.predictedLoudness, manifest.channels, sizes, manifest.loudness);
   // Without a user curve the output obeys the curve predicted from the video, the one the app shows.
-  const output = outputStage(options, manifest, sizes, windows, () => options.targetCurveLufs ?? predictedCurveLufs, sink);
+  // With an audio prompt the decoded audio takes its spectrum and frame dynamics (reference-match.ts).
+  const profile = cond.referenceProfile;
+  const matchPrompt = (audio: Float32Array[]): Float32Array[] => (profile ? matchReference(audio, profile, { ...manifest.latent, sampleRate: manifest.sampleRate }, manifest.loudness.windowSec) : audio);
+  const output = outputStage(options, manifest, sizes, windows, () => options.targetCurveLufs ?? predictedCurveLufs, sink, profile ? matchPrompt : undefined);
   const take = options.region ? takeLatent(options.region, manifest, audioToLatent) : null;
   const knownRows = take && manifest.conditioning.known ? [regionRows(options.region!, manifest, take)] : [];
   const ctx: WindowContext = { runner, manifest, cond, sizes, settings, referenceInit, prng: new Prng(settings.seed), windows: windows.length, hooks, knownRows };
@@ -274,7 +287,11 @@ export async function generateToSink(pack: LoadedPack, source: FrameSource, opti
   let decoded = 0;
   const decodeInOrder = async (window: AudioWindow, latent: Float32Array, frames: number) => {
     const startMs = performance.now();
-    const audio = decodeWindow(decoder, manifest, latent, frames, window, settings.seed);
+    const windowAudio = decodeWindow(decoder, manifest, latent, frames, window, settings.seed);
+    // A region's windows are matched to the audio prompt one by one (the take around them stays as it is); a whole
+    // clip is matched in the output stage, after shaping: the shaper moves levels by up to tens of dB per 400 ms,
+    // which would undo a match of the unshaped audio's frame levels.
+    const audio = options.region ? windowAudio.then(matchPrompt) : windowAudio;
     mixed = Promise.all([audio, mixed]).then(async ([channels]) => {
       await output.mixer.push(window, channels);
       hooks.onProgress?.({ stage: 'decode-audio', done: ++decoded, total: windows.length });

@@ -24,11 +24,17 @@ function targetFor(seconds: number): number[][] {
   return [Array.from({ length: points }, (_, k) => -30 + 10 * Math.sin(k / 9))];
 }
 
-async function streamed(audio: Float32Array[], target: number[][], chunkSamples: number, blockPoints: number): Promise<{ out: Float32Array[]; chunks: AudioChunk[] }> {
+async function streamed(
+  audio: Float32Array[],
+  target: number[][],
+  chunkSamples: number,
+  blockPoints: number,
+  refine?: (block: Float32Array[]) => Float32Array[],
+): Promise<{ out: Float32Array[]; chunks: AudioChunk[] }> {
   const total = audio[0]!.length;
   const out = audio.map(() => new Float32Array(total));
   const chunks: AudioChunk[] = [];
-  const stream = new LoudnessStream({ sampleRate: SAMPLE_RATE, totalSamples: total, rate: RATE, windowSec: WINDOW_SEC, targetLufs: target, channels: 2, blockPoints }, (chunk) => {
+  const stream = new LoudnessStream({ sampleRate: SAMPLE_RATE, totalSamples: total, rate: RATE, windowSec: WINDOW_SEC, targetLufs: target, channels: 2, blockPoints, refine }, (chunk) => {
     chunks.push(chunk);
     chunk.channels.forEach((c, i) => out[i]!.set(c, chunk.startSample));
   });
@@ -44,6 +50,17 @@ describe('LoudnessStream', () => {
     const { out } = await streamed(audio, target, 3000, 120);
     const whole = shapeLoudness(audio, SAMPLE_RATE, { rate: RATE, windowSec: WINDOW_SEC, unit: 'LUFS', channels: [Float32Array.from(target[0]!), Float32Array.from(target[0]!)] }).channels;
     expect(Array.from(out[0]!)).toEqual(Array.from(whole[0]!));
+  });
+
+  it('hands on what `refine` makes of each shaped block: the whole clip in one block as shaped then refined', async () => {
+    const audio = programme(6);
+    const target = targetFor(6);
+    const refine = (block: Float32Array[]) => block.map((c, i) => c.map((v, n) => (i === 0 && n < SAMPLE_RATE ? v : 0)));
+    const { out } = await streamed(audio, target, 3000, 120, refine);
+    const curve = { rate: RATE, windowSec: WINDOW_SEC, unit: 'LUFS' as const, channels: [Float32Array.from(target[0]!), Float32Array.from(target[0]!)] };
+    const whole = refine(shapeLoudness(audio, SAMPLE_RATE, curve).channels);
+    expect(Array.from(out[0]!)).toEqual(Array.from(whole[0]!));
+    expect(out[1]!.every((v) => v === 0)).toBe(true);
   });
 
   it('shapes a long clip in blocks that follow the curve (mean error < 0.5 LU) with the gain moving less across block edges than on average', async () => {

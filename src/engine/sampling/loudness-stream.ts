@@ -36,6 +36,11 @@ export interface LoudnessStreamOptions {
   channels: number;
   /** Curve points per block (tests use small blocks). */
   blockPoints?: number;
+  /**
+   * Applied to each shaped block, margins included (the audio prompt's match, decoding/reference-match.ts): it sees
+   * the audio at the curve's levels and must keep the loudness of every window; returns new arrays of the same lengths.
+   */
+  refine?: (shaped: Float32Array[]) => Float32Array[];
 }
 
 export class LoudnessStream {
@@ -110,7 +115,8 @@ export class LoudnessStream {
     const audio = this.buffer.map((c) => c.subarray(from - this.bufferStart, to - this.bufferStart));
     const count = curvePointCount(to - from, sampleRate, rate);
     const target = { rate, windowSec, unit: 'LUFS' as const, channels: this.targets.map((t) => t.subarray(first, Math.min(this.points, first + count))) };
-    const shaped = shapeLoudness(audio, sampleRate, target).channels;
+    const solved = shapeLoudness(audio, sampleRate, target).channels;
+    const shaped = this.options.refine ? this.options.refine(solved) : solved;
     const coreStart = this.sampleAt(core) - from;
     const emitEnd = this.sampleAt(coreEnd) - from;
     const out = shaped.map((c) => c.slice(coreStart, emitEnd));
