@@ -82,8 +82,8 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
 }
 
-/** ln mel power (floored) of every frame and channel, [frames, channels, nMels], with each bin's power scaled by exp(binGain). */
-function melLogPower(specs: Spectrogram[], fb: MelFilterbank, logFloor: number, binGain: Float64Array | null): Float64Array {
+/** ln mel power (floored) of every frame and channel, [frames, channels, nMels], with each bin's power scaled by binScale. */
+function melLogPower(specs: Spectrogram[], fb: MelFilterbank, logFloor: number, binScale: Float64Array | null): Float64Array {
   const { frames, bins } = specs[0]!;
   const out = new Float64Array(frames * specs.length * fb.nMels);
   const power = new Float64Array(bins);
@@ -91,7 +91,7 @@ function melLogPower(specs: Spectrogram[], fb: MelFilterbank, logFloor: number, 
   specs.forEach((spec, c) => {
     for (let t = 0; t < frames; t++) {
       const row = t * bins;
-      for (let k = 0; k < bins; k++) power[k] = (spec.re[row + k]! ** 2 + spec.im[row + k]! ** 2) * (binGain ? Math.exp(binGain[k]!) : 1);
+      for (let k = 0; k < bins; k++) power[k] = (spec.re[row + k]! ** 2 + spec.im[row + k]! ** 2) * (binScale ? binScale[k]! : 1);
       applyMel(fb, power, mel);
       const base = (t * specs.length + c) * fb.nMels;
       for (let m = 0; m < fb.nMels; m++) out[base + m] = Math.log(Math.max(mel[m]!, logFloor));
@@ -144,14 +144,14 @@ function holdWindowPower(frameGain: Float64Array, before: Float64Array, equalise
   }
 }
 
-/** Power of each frame, channels summed, with each bin's power scaled by exp(binGain) when given. */
-function framePowers(specs: Spectrogram[], binGain: Float64Array | null): Float64Array {
+/** Power of each frame, channels summed, with each bin's power scaled by binScale when given. */
+function framePowers(specs: Spectrogram[], binScale: Float64Array | null): Float64Array {
   const { frames, bins } = specs[0]!;
   const out = new Float64Array(frames);
   for (const spec of specs) {
     for (let t = 0; t < frames; t++) {
       let sum = 0;
-      for (let k = 0; k < bins; k++) sum += (spec.re[t * bins + k]! ** 2 + spec.im[t * bins + k]! ** 2) * (binGain ? Math.exp(binGain[k]!) : 1);
+      for (let k = 0; k < bins; k++) sum += (spec.re[t * bins + k]! ** 2 + spec.im[t * bins + k]! ** 2) * (binScale ? binScale[k]! : 1);
       out[t]! += sum;
     }
   }
@@ -177,7 +177,8 @@ export function matchReference(audio: Float32Array[], profile: ReferenceProfile,
   const binGain = binGains(fb, spectrumGain(ownBands, profile.bandLogPower));
 
   // Frame power after the EQ, ranked against the prompt's frames.
-  const after = melLogPower(specs, fb, p.logFloor, binGain);
+  const binScale = binGain.map(Math.exp);
+  const after = melLogPower(specs, fb, p.logFloor, binScale);
   const framePower = new Float64Array(frames);
   for (let t = 0; t < frames; t++) {
     let power = 0;
@@ -189,12 +190,14 @@ export function matchReference(audio: Float32Array[], profile: ReferenceProfile,
   order.forEach((t, rank) => (frameGain[t] = quantile(profile.frameLogPower, (rank + 0.5) / frames) - framePower[t]!));
   const meanGain = frameGain.reduce((s, v) => s + v, 0) / frames;
   frameGain.forEach((value, t) => (frameGain[t] = Math.min(MAX_FRAME_GAIN_NATS, Math.max(-MAX_FRAME_GAIN_NATS, value - meanGain))));
-  holdWindowPower(frameGain, framePowers(specs, null), framePowers(specs, binGain), Math.max(1, Math.round((windowSec * p.sampleRate) / p.hop)));
+  holdWindowPower(frameGain, framePowers(specs, null), framePowers(specs, binScale), Math.max(1, Math.round((windowSec * p.sampleRate) / p.hop)));
 
   return specs.map((spec, c) => {
+    const binAmplitude = binScale.map(Math.sqrt);
     for (let t = 0; t < frames; t++) {
+      const frameAmplitude = Math.exp(frameGain[t]! / 2);
       for (let k = 0; k < bins; k++) {
-        const amplitude = Math.exp((binGain[k]! + frameGain[t]!) / 2);
+        const amplitude = binAmplitude[k]! * frameAmplitude;
         spec.re[t * bins + k]! *= amplitude;
         spec.im[t * bins + k]! *= amplitude;
       }
