@@ -52,6 +52,8 @@ class FoleyConfig:
     visual_dim: int = 64
     sync_dim: int = 64
     cond_dim: int = 64
+    # Dilation of the loudness predictor's two 9-tap convs: reach ±(2 + 8·dilation) latent frames (1 = 0.3.x packs).
+    predictor_dilation: int = 1
     text_dim: int = 32
     audio_dim: int = 32
     width: int = 64

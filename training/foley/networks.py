@@ -115,8 +115,11 @@ class LoudnessPredictor(nn.Module):
         hidden = cfg.cond_dim // 2
         self.frame_in = nn.Linear(cfg.cond_dim, hidden)
         self.global_in = nn.Linear(cfg.cond_dim, hidden)
-        self.conv1 = nn.Conv1d(hidden, hidden, 9, padding=4)
-        self.conv2 = nn.Conv1d(hidden, hidden, 9, padding=4)
+        # The curve is a 400 ms window's loudness: it rises ±200 ms (±17 frames) around an event, so the convs must see
+        # that far; undilated with the sync conv they reach ±10.
+        d = cfg.predictor_dilation
+        self.conv1 = nn.Conv1d(hidden, hidden, 9, padding=4 * d, dilation=d)
+        self.conv2 = nn.Conv1d(hidden, hidden, 9, padding=4 * d, dilation=d)
         self.out = nn.Linear(hidden, cfg.channels)
 
     def forward(self, frame_cond: torch.Tensor, global_cond: torch.Tensor) -> torch.Tensor:

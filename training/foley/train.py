@@ -196,7 +196,14 @@ def timings(batch: dict, generator: torch.Generator) -> torch.Tensor:
     return torch.stack([torch.where(random_rows, start, 0.0), torch.where(random_rows, total, duration)], dim=1)  # (B, 2)
 
 
-def losses(model: FoleyModel, batch: dict, generator: torch.Generator, augment: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+def losses(
+    model: FoleyModel,
+    batch: dict,
+    generator: torch.Generator,
+    augment: bool = False,
+    predicted_curve: float = 0.0,
+    predictor_only: bool = False,
+) -> tuple[torch.Tensor, torch.Tensor]:
     cfg = model.cfg
     frames = augment_frames(batch['frames'], generator) if augment else batch['frames']
     b, t24 = frames.shape[:2]
@@ -208,7 +215,15 @@ def losses(model: FoleyModel, batch: dict, generator: torch.Generator, augment: 
     # The predictor learns the clip's own curve: rows with a reference prefix have a shifted curve, so they are left out.
     plain = valid * (batch['prefix'] == 0).float().unsqueeze(1)
     loud_loss = ((predicted - batch['loudness']).abs().mean(dim=-1) * plain).sum() / plain.sum().clamp(min=1)
+    if predictor_only:
+        return torch.zeros(()), loud_loss
     frame_cond = shift_right(frame_cond, batch['prefix'])
+    # The engine gives the DiT the predicted curve, smooth at 6 points per second; the true one carries the events'
+    # timing, which the DiT then has no need to find in the picture. These rows read the prediction (no gradient).
+    curve = batch['loudness']
+    if predicted_curve > 0:
+        use = (torch.rand(b, generator=generator) < predicted_curve) & (batch['prefix'] == 0)
+        curve = torch.where(use[:, None, None], predicted.detach(), curve)
     audio_emb = torch.stack(
         [model.audio_prompt_encoder(p[None])[0] if p is not None else torch.zeros(cfg.audio_dim) for p in batch['prompts']]
     )  # (B, Da)
@@ -220,7 +235,7 @@ def losses(model: FoleyModel, batch: dict, generator: torch.Generator, augment: 
         t,
         frame_cond,
         global_cond,
-        batch['loudness'],
+        curve,
         model.text_encoder(batch['token_ids']),
         audio_emb,
         condition_masks(batch, generator),
@@ -273,6 +288,8 @@ def build_models(args, dataset, rng: np.random.Generator) -> tuple[FoleyModel, F
         resuming = args.resume and checkpoint.exists()
         state = torch.load(checkpoint if resuming else init, map_location='cpu', weights_only=False)
         cfg = config_from_dict(state['config'])
+        if getattr(args, 'predictor_dilation', None) and not resuming:
+            cfg = dataclasses.replace(cfg, predictor_dilation=args.predictor_dilation)
     else:
         mean, std = latent_stats(dataset, preset(args.preset), 64, rng)
         cfg = dataclasses.replace(preset(args.preset), latent_mean=mean, latent_std=std).with_vocabulary(tags.VOCAB)
@@ -307,6 +324,12 @@ def train(args) -> None:
     dataset = open_dataset(args.data)
     model, ema, optimizer, step = build_models(args, dataset, rng)
     cfg = model.cfg
+    if args.predictor_only:
+        # Only the loudness predictor learns; everything the DiT reads stays exactly as initialised (the raw weights
+        # start as the EMA ones, so the EMA of a frozen weight does not drift towards an older raw copy).
+        model.load_state_dict(ema.state_dict())
+        for name, parameter in model.named_parameters():
+            parameter.requires_grad_(name.startswith('loudness_predictor.'))
     # Beds draw from their own generator, so clip picks and known-frame tasks match a run without --beds.
     bank, bed_rng = (BedBank(args.bed_corpus), np.random.default_rng([args.seed, 1])) if args.beds > 0 else (None, None)
     print(f'latent mean {cfg.latent_mean} std {cfg.latent_std}; {sum(p.numel() for p in model.parameters())} parameters', flush=True)
@@ -321,7 +344,7 @@ def train(args) -> None:
         tick = time.time()
         for group in optimizer.param_groups:
             group['lr'] = learning_rate(step, args.steps, args.lr, args.warmup)
-        flow, loud = losses(model, make_batch(items, cfg, rng), generator, args.augment)
+        flow, loud = losses(model, make_batch(items, cfg, rng), generator, args.augment, args.predicted_curve, args.predictor_only)
         optimizer.zero_grad(set_to_none=True)
         (flow + args.loudness_weight * loud).backward()
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -363,6 +386,11 @@ def main() -> None:
     parser.add_argument('--init', type=Path, help='start from these weights (foley.export.from_pack of a released pack)')
     parser.add_argument('--augment', action='store_true', help='domain-randomise the video (foley/augment.py)')
     parser.add_argument('--restart-schedule', action='store_true', help='with --init: count steps from 0 (warm-up + cosine)')
+    parser.add_argument(
+        '--predicted-curve', type=float, default=0.0, help='probability a row gives the DiT the predicted, not the true, curve'
+    )
+    parser.add_argument('--predictor-only', action='store_true', help='train only the loudness predictor (the rest frozen)')
+    parser.add_argument('--predictor-dilation', type=int, help="with --init: the loudness predictor's conv dilation")
     parser.add_argument('--beds', type=float, default=0.0, help='probability of mixing an ambience bed into a clip (foley/beds.py)')
     parser.add_argument('--bed-corpus', type=Path, default=Path('work/corpus'), help='corpus whose train-split beds are mixed in')
     train(parser.parse_args())

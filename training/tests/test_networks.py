@@ -56,3 +56,22 @@ def test_gradients_reach_every_trained_component():
     for name in ('visual_encoder', 'sync_encoder', 'adapters', 'loudness_predictor', 'text_encoder', 'audio_prompt_encoder', 'dit'):
         grads = [p.grad for p in getattr(model, name).parameters()]
         assert any(g is not None and g.abs().sum() > 0 for g in grads), name
+
+
+@pytest.mark.parametrize('dilation', [1, 4])
+def test_loudness_predictor_reach(dilation):
+    # Two 9-tap convs reach ±4·dilation frames each: a change at one frame moves the curve exactly that far, and the
+    # engine's chunk margin (clip-conditioning.ts PREDICTOR_MARGIN_FRAMES = 48) must cover it with the sync conv's 2.
+    import dataclasses
+
+    cfg = dataclasses.replace(preset('test'), predictor_dilation=dilation)
+    predictor = FoleyModel(cfg=cfg).loudness_predictor.eval()
+    frame_cond, global_cond = torch.zeros(1, 101, cfg.cond_dim), torch.zeros(1, cfg.cond_dim)
+    with torch.no_grad():
+        base = predictor(frame_cond, global_cond)
+        frame_cond[0, 50] = 5.0
+        moved = (predictor(frame_cond, global_cond) - base).abs().amax(dim=-1)[0]
+    reach = 8 * dilation
+    assert moved[50 - reach] > 0 and moved[50 + reach] > 0
+    assert moved[: 50 - reach].max() == 0 and moved[50 + reach + 1 :].max() == 0
+    assert 2 + reach <= 48
