@@ -199,7 +199,7 @@ export async function clipConditioning(
     predictedLoudness,
     anchorLatent: anchoring ? prompts.promptLatent : null,
     anchorFloor: anchoring ? referenceFloor(prompts.promptLatent!.data, prompts.promptLatent!.frames, prompts.promptLatent!.dims) : null,
-    referenceProfile: anchoring ? referenceProfile(prompts.promptLatent!, { ...manifest.latent, sampleRate: manifest.sampleRate }) : null,
+    referenceProfile: anchoring ? referenceProfile(prompts.promptLatent!, { ...manifest.latent, sampleRate: manifest.sampleRate }, manifest.loudness.windowSec) : null,
     loudness: target ?? modelCurve,
     textEmb: prompts.textEmb,
     audioEmb: prompts.audioEmb,

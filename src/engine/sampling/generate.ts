@@ -217,8 +217,8 @@ const MAX_WINDOWS_IN_FLIGHT = 3;
 
 /**
  * Mixes windows (in order) into finished audio for `sink`: through the streaming loudness shaper for a whole clip
- * (then `refine`, block by block); for a region, into the take, which is spliced and shaped whole (the take is in
- * memory anyway).
+ * (then `refine`, block by block); for a region, into the take, which is spliced, shaped and refined whole (the take
+ * is in memory anyway).
  */
 function outputStage(
   options: GenerateOptions,
@@ -236,7 +236,10 @@ function outputStage(
     return {
       mixer,
       finish: async () => {
-        const spliced = spliceRegion(region, output, windows, manifest.sampleRate, (audio) => shapeToTarget(audio, curveLufs(), manifest));
+        const spliced = spliceRegion(region, output, windows, manifest.sampleRate, (audio) => {
+          const shaped = shapeToTarget(audio, curveLufs(), manifest);
+          return refine ? refine(shaped) : shaped;
+        });
         await sink({ startSample: 0, channels: spliced });
       },
     };
@@ -271,10 +274,12 @@ export async function generateToSink(pack: LoadedPack, source: FrameSource, opti
     : planWindows({ totalSamples: sizes.samples, ...plan, overlapSec: windowOverlapSec(plan.overlapSec, windowSec, continuity) });
   const predictedCurveLufs = loudnessToCurveLufs(cond.predictedLoudness, manifest.channels, sizes, manifest.loudness);
   // Without a user curve the output obeys the curve predicted from the video, the one the app shows.
-  // With an audio prompt the decoded audio takes its spectrum and frame dynamics (reference-match.ts).
+  // With an audio prompt the audio, once shaped, takes its spectrum and frame contrast (reference-match.ts): after
+  // shaping, because the shaper moves levels by up to tens of dB per 400 ms, which undid a match made before it.
   const profile = cond.referenceProfile;
-  const matchPrompt = (audio: Float32Array[]): Float32Array[] => (profile ? matchReference(audio, profile, { ...manifest.latent, sampleRate: manifest.sampleRate }, manifest.loudness.windowSec) : audio);
-  const output = outputStage(options, manifest, sizes, windows, () => options.targetCurveLufs ?? predictedCurveLufs, sink, profile ? matchPrompt : undefined);
+  const params = { ...manifest.latent, sampleRate: manifest.sampleRate };
+  const matchPrompt = profile ? (audio: Float32Array[]) => matchReference(audio, profile, params, manifest.loudness.windowSec) : undefined;
+  const output = outputStage(options, manifest, sizes, windows, () => options.targetCurveLufs ?? predictedCurveLufs, sink, matchPrompt);
   const take = options.region ? takeLatent(options.region, manifest, audioToLatent) : null;
   const knownRows = take && manifest.conditioning.known ? [regionRows(options.region!, manifest, take)] : [];
   const ctx: WindowContext = { runner, manifest, cond, sizes, settings, referenceInit, prng: new Prng(settings.seed), windows: windows.length, hooks, knownRows };
@@ -287,11 +292,7 @@ export async function generateToSink(pack: LoadedPack, source: FrameSource, opti
   let decoded = 0;
   const decodeInOrder = async (window: AudioWindow, latent: Float32Array, frames: number) => {
     const startMs = performance.now();
-    const windowAudio = decodeWindow(decoder, manifest, latent, frames, window, settings.seed);
-    // A region's windows are matched to the audio prompt one by one (the take around them stays as it is); a whole
-    // clip is matched in the output stage, after shaping: the shaper moves levels by up to tens of dB per 400 ms,
-    // which would undo a match of the unshaped audio's frame levels.
-    const audio = options.region ? windowAudio.then(matchPrompt) : windowAudio;
+    const audio = decodeWindow(decoder, manifest, latent, frames, window, settings.seed);
     mixed = Promise.all([audio, mixed]).then(async ([channels]) => {
       await output.mixer.push(window, channels);
       hooks.onProgress?.({ stage: 'decode-audio', done: ++decoded, total: windows.length });
