@@ -42,6 +42,11 @@ function cachedFilterbank(p: LogMelParams): { fb: MelFilterbank; gramInverse?: F
   return entry;
 }
 
+/** The latent's mel filterbank for these parameters (built once per shape). */
+export function latentFilterbank(p: LogMelParams): MelFilterbank {
+  return cachedFilterbank(p).fb;
+}
+
 function validateParams(p: LogMelParams): void {
   if (!(p.logFloor > 0)) throw new RangeError(`logFloor must be > 0, got ${p.logFloor}`);
   if (!(p.std > 0) || !Number.isFinite(p.mean)) throw new RangeError(`need finite mean and std > 0, got mean ${p.mean}, std ${p.std}`);

@@ -41,7 +41,7 @@ export function bandMeans(latent: Float32Array, frames: number, channels: number
   });
 }
 
-function logSumExp(values: Float64Array): number {
+export function logSumExp(values: Float64Array): number {
   const peak = Math.max(...values);
   return peak + Math.log(values.reduce((sum, v) => sum + Math.exp(v - peak), 0));
 }
@@ -69,8 +69,12 @@ export function applyGain(latent: Float32Array, gain: Float32Array): void {
 
 /** numpy's default percentile: linear interpolation between the closest ranks. */
 export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (p / 100) * (sorted.length - 1);
+  return quantileOfSorted([...values].sort((a, b) => a - b), p / 100);
+}
+
+/** numpy.quantile (linear) at q in [0, 1] of values already in ascending order (no copy, no sort). */
+export function quantileOfSorted(sorted: ArrayLike<number>, q: number): number {
+  const position = q * (sorted.length - 1);
   const low = Math.floor(position);
   const high = Math.min(sorted.length - 1, low + 1);
   return sorted[low]! + (position - low) * (sorted[high]! - sorted[low]!);

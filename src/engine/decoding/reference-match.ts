@@ -17,10 +17,11 @@
  * before shaping, the shaper's gains of tens of dB per 400 ms undid most of it (mel-FD 216 against 206).
  */
 
-import type { Latent, LogMelParams } from '../../dsp/log-mel';
+import { latentFilterbank, type Latent, type LogMelParams } from '../../dsp/log-mel';
 import { kWeightingFilter, kWeightingGainDb } from '../../dsp/k-weighting';
-import { applyMel, melFilterbank, type MelFilterbank } from '../../dsp/mel';
+import { applyMel, type MelFilterbank } from '../../dsp/mel';
 import { StftPlan, type Spectrogram } from '../../dsp/stft';
+import { logSumExp, quantileOfSorted } from '../conditioning/prompt-anchor';
 
 /** What the decoded audio is matched to: the audio prompt's spectrum and the contrast of its frames. */
 export interface ReferenceProfile {
@@ -73,31 +74,6 @@ export function referenceProfile(latent: Latent, p: LogMelParams, windowSec: num
   }
   bandLogPower.forEach((sum, m) => (bandLogPower[m] = sum / (latent.frames * channels)));
   return { bandLogPower, frameContrast: lessLocalMean(frameLogPower, windowFramesOf(p, windowSec)).sort() };
-}
-
-const filterbanks = new Map<string, MelFilterbank>();
-
-function cachedFilterbank(p: LogMelParams): MelFilterbank {
-  const key = `${p.sampleRate}/${p.nFft}/${p.nMels}/${p.fminHz}/${p.fmaxHz}`;
-  let fb = filterbanks.get(key);
-  if (!fb) {
-    fb = melFilterbank(p);
-    filterbanks.set(key, fb);
-  }
-  return fb;
-}
-
-function logSumExp(values: Float64Array): number {
-  const peak = Math.max(...values);
-  return peak + Math.log(values.reduce((sum, v) => sum + Math.exp(v - peak), 0));
-}
-
-/** numpy.quantile (linear) of ascending `sorted` at q in [0, 1]. */
-function quantile(sorted: Float64Array, q: number): number {
-  const position = q * (sorted.length - 1);
-  const below = Math.floor(position);
-  const above = Math.min(sorted.length - 1, below + 1);
-  return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
 }
 
 /** ln mel power (floored) of every frame and channel, [frames, channels, nMels], with each bin's power scaled by binScale. */
@@ -205,7 +181,7 @@ function resynthesise(specs: Spectrogram[], plan: StftPlan, frameGain: Float64Ar
  */
 export function matchReference(audio: Float32Array[], profile: ReferenceProfile, p: LogMelParams, windowSec: number): Float32Array[] {
   if (audio.length === 0 || audio[0]!.length === 0) return audio;
-  const fb = cachedFilterbank(p);
+  const fb = latentFilterbank(p);
   const plan = new StftPlan(p.nFft, p.hop);
   const specs = audio.map((channel) => plan.forward(channel));
   const { frames } = specs[0]!;
@@ -231,7 +207,7 @@ export function matchReference(audio: Float32Array[], profile: ReferenceProfile,
   const contrast = lessLocalMean(framePower, windowFrames);
   const order = Array.from({ length: frames }, (_, t) => t).sort((a, b) => contrast[a]! - contrast[b]!);
   const frameGain = new Float64Array(frames);
-  order.forEach((t, rank) => (frameGain[t] = Math.min(MAX_FRAME_GAIN_NATS, Math.max(-MAX_FRAME_GAIN_NATS, quantile(profile.frameContrast, (rank + 0.5) / frames) - contrast[t]!))));
+  order.forEach((t, rank) => (frameGain[t] = Math.min(MAX_FRAME_GAIN_NATS, Math.max(-MAX_FRAME_GAIN_NATS, quantileOfSorted(profile.frameContrast, (rank + 0.5) / frames) - contrast[t]!))));
   const weights = kWeights(p);
   const loudness = framePowers(specs, weights);
   holdWindowPower(
