@@ -68,11 +68,14 @@ function interpolate(x: Float64Array, y: Float64Array, t: number): number {
   return y[hi - 1]! + w * (y[hi]! - y[hi - 1]!);
 }
 
-/** Motion energy log(1 s moving average of motion + 1e-4) at each of `timesSec`; empty without motion. */
-export function motionEnergyAt(video: VideoMotion, timesSec: ArrayLike<number>): Float64Array {
+/**
+ * Motion energy log(`windowSec` moving average of motion + 1e-4) at each of `timesSec`; empty without motion. The
+ * baseline curve keeps its 1 s; the engine averages over the loudness curve's own window (motion-loudness.ts).
+ */
+export function motionEnergyAt(video: VideoMotion, timesSec: ArrayLike<number>, windowSec = 1): Float64Array {
   const { fps, motion } = video;
   if (motion.length === 0) return new Float64Array(0);
-  const smooth = movingAverage(motion, Math.max(1, Math.round(fps)));
+  const smooth = movingAverage(motion, Math.max(1, Math.round(fps * windowSec)));
   const times = Float64Array.from(motion, (_, k) => (k + 1) / fps);
   const energy = smooth.map((v) => Math.log(v + MOTION_FLOOR));
   return Float64Array.from(timesSec, (t) => interpolate(times, energy, t));

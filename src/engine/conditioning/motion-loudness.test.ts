@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { motionEnergyCurve } from '../../metrics/av-align';
+import { motionEnergyAt } from '../../metrics/av-align';
 import { pearson } from '../../metrics/loudness-correlation';
 import { FrameMotion } from './frame-motion';
 import { MOTION_LU_PER_SD, withMotionEnergy } from './motion-loudness';
@@ -40,10 +40,19 @@ describe('motion energy in the predicted loudness curve', () => {
     const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
     expect(mean).toBeCloseTo(-35, 3);
     expect(sd).toBeCloseTo(MOTION_LU_PER_SD, 3);
-    // The shape is the motion-energy curve's (the real-clip baseline), read at the latent frames.
-    const baseline = motionEnergyCurve({ fps: FPS, motion: motionOfScene() }, 58);
-    const atCurve = Array.from({ length: 58 }, (_, k) => values[Math.round((k / 6 + 0.2) * LATENT.rate)]!);
-    expect(pearson(atCurve, baseline)).toBeGreaterThan(0.99);
+    // The shape is the motion energy over the loudness curve's own 0.4 s window (the metric's function), read at the
+    // latent frames: it rises within that window of the movement starting, where the baseline's 1 s average has
+    // already risen before it starts.
+    const times = Array.from({ length: 58 }, (_, k) => k / 6 + 0.2);
+    const energy = motionEnergyAt({ fps: FPS, motion: motionOfScene() }, times, SPEC.windowSec);
+    const atCurve = times.map((t) => values[Math.round(t * LATENT.rate)]!);
+    expect(pearson(atCurve, Array.from(energy))).toBeGreaterThan(0.99);
+    const still = lufs(at(2), 0);
+    const moving = lufs(at(5.5), 0);
+    expect(lufs(at(4 - 0.3), 0) - still).toBeLessThan(0.05 * (moving - still));
+    expect(moving - lufs(at(4 + 0.3), 0)).toBeLessThan(0.05 * (moving - still));
+    const baseline = motionEnergyAt({ fps: FPS, motion: motionOfScene() }, [2, 4 - 0.3, 5.5]);
+    expect(baseline[1]! - baseline[0]!).toBeGreaterThan(0.2 * (baseline[2]! - baseline[0]!));
   });
 
   it('leaves the curve as predicted for a still picture or a single frame, nearly so for flicker, and keeps it in [0, 1]', () => {
