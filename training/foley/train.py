@@ -247,6 +247,14 @@ def losses(
     return flow_loss(velocity, data, noise, valid * (1 - batch['known_mask'].amax(dim=2))), loud_loss
 
 
+def freeze_all_but_predictor(model: FoleyModel, ema: FoleyModel) -> None:
+    """Only the loudness predictor learns; everything the DiT reads stays exactly as initialised (the raw weights
+    start as the EMA ones, so the EMA of a frozen weight does not drift towards an older raw copy)."""
+    model.load_state_dict(ema.state_dict())
+    for name, parameter in model.named_parameters():
+        parameter.requires_grad_(name.startswith('loudness_predictor.'))
+
+
 def shift_right(frame_cond: torch.Tensor, prefix: torch.Tensor) -> torch.Tensor:
     """Per row, P zero frames in front and the last P dropped: a reference prefix has no picture."""
     rows = []
@@ -325,11 +333,7 @@ def train(args) -> None:
     model, ema, optimizer, step = build_models(args, dataset, rng)
     cfg = model.cfg
     if args.predictor_only:
-        # Only the loudness predictor learns; everything the DiT reads stays exactly as initialised (the raw weights
-        # start as the EMA ones, so the EMA of a frozen weight does not drift towards an older raw copy).
-        model.load_state_dict(ema.state_dict())
-        for name, parameter in model.named_parameters():
-            parameter.requires_grad_(name.startswith('loudness_predictor.'))
+        freeze_all_but_predictor(model, ema)
     # Beds draw from their own generator, so clip picks and known-frame tasks match a run without --beds.
     bank, bed_rng = (BedBank(args.bed_corpus), np.random.default_rng([args.seed, 1])) if args.beds > 0 else (None, None)
     print(f'latent mean {cfg.latent_mean} std {cfg.latent_std}; {sum(p.numel() for p in model.parameters())} parameters', flush=True)

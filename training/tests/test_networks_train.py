@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -9,7 +11,7 @@ torch = pytest.importorskip('torch')
 
 from foley.config import preset  # noqa: E402
 from foley.networks import FoleyModel  # noqa: E402
-from foley.train import interp_matrix, losses, loudness_at_latent_frames, make_batch  # noqa: E402
+from foley.train import freeze_all_but_predictor, interp_matrix, losses, loudness_at_latent_frames, make_batch  # noqa: E402
 
 
 def fake_item(rng: np.random.Generator, duration_sec: float = 1.0, prompt: bool = True) -> dict:
@@ -49,3 +51,45 @@ def test_one_training_step_reduces_nothing_to_nan():
     (flow + loud).backward()
     assert torch.isfinite(flow) and torch.isfinite(loud)
     assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)
+
+
+def test_predictor_only_learns_the_predictor_alone():
+    cfg = preset('test')
+    rng = np.random.default_rng(1)
+    model = FoleyModel(cfg=cfg)
+    ema = copy.deepcopy(model)
+    for p in ema.parameters():
+        p.data.add_(0.01)
+    freeze_all_but_predictor(model, ema)
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), ema.state_dict().values(), strict=True))
+    batch = make_batch([fake_item(rng), fake_item(rng, prompt=False)], cfg, rng)
+    flow, loud = losses(model, batch, torch.Generator().manual_seed(0), predictor_only=True)
+    assert flow.item() == 0.0 and loud.item() > 0
+    loud.backward()
+    learning = {name for name, p in model.named_parameters() if p.grad is not None and p.grad.abs().sum() > 0}
+    assert learning and all(name.startswith('loudness_predictor.') for name in learning)
+
+
+@pytest.mark.parametrize('probability', [0.0, 1.0])
+def test_predicted_curve_rows_give_the_dit_the_prediction(probability: float, monkeypatch: pytest.MonkeyPatch):
+    cfg = preset('test')
+    rng = np.random.default_rng(2)
+    model = FoleyModel(cfg=cfg)
+    batch = make_batch([fake_item(rng, prompt=False), fake_item(rng, prompt=False)], cfg, rng)
+    seen = {}
+    velocity = model.dit.velocity
+
+    def spy(*args):
+        seen['curve'] = args[4]
+        return velocity(*args)
+
+    monkeypatch.setattr(model.dit, 'velocity', spy)
+    predicted = {}
+    predictor = model.loudness_predictor.forward
+    monkeypatch.setattr(model.loudness_predictor, 'forward', lambda *a: predicted.setdefault('curve', predictor(*a)))
+    losses(model, batch, torch.Generator().manual_seed(0), predicted_curve=probability)
+    plain = batch['prefix'] == 0
+    assert plain.any()
+    expected = predicted['curve'] if probability == 1.0 else batch['loudness']
+    torch.testing.assert_close(seen['curve'][plain], expected[plain].detach())
+    assert not torch.equal(predicted['curve'][plain].detach(), batch['loudness'][plain]), 'the two curves differ'
