@@ -69,12 +69,15 @@ describe('foley score', () => {
     expect(result.stderr).toMatch(/^foley score: .*garbage\.mp4: /m);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((l) => l.candidate)).toEqual([file('garbage.mp4'), 'loop-ref', 'motion-energy']);
+    expect(lines.map((l) => l.candidate)).toEqual([file('garbage.mp4'), 'loop-ref', 'motion-energy', 'reference']);
     expect(lines[0]!.error).toMatch(/not a video|could not be read/);
     // The first 2 s looped put bursts at 2.5 and 3.3 s where the clip has them at 2.1, 2.9 and 3.7 s.
     expect(lines[1]!.onsetF1).toBeGreaterThan(0);
     expect(lines[1]!.onsetF1).toBeLessThan(1);
     expect(typeof lines[2]!.loudnessR).toBe('number');
+    // The reference's own AV-Align is the real recording scored as a candidate (the test above: at least 0.4).
+    expect(lines[3]!.avAlign).toBeGreaterThanOrEqual(0.4);
+    expect(lines[3]!.onsetF1).toBeUndefined();
   });
 
   it('refuses a missing reference in one line, and bad usage with exit 2', async () => {

@@ -9,7 +9,8 @@
  * `--json` prints one line per candidate: {"candidate", "onsetF1", "onsetF1Shifted", "loudnessR", "melFD", "avAlign", "seconds",
  * "referenceSeconds", "candidateSeconds", "partial"} (avAlign null without --video); a candidate that cannot be
  * scored gives {"candidate", "error"} and the exit code 1. `--baselines` adds the lines "loop-ref" (the first
- * 2 s of the reference looped) and, with --video, "motion-energy" (loudness r only).
+ * 2 s of the reference looped) and, with --video, "motion-energy" (loudness r only) and "reference" (AV-Align only: the
+ * real recording's own, what the picture's motion peaks give the sound that goes with it).
  */
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -17,14 +18,14 @@ import { decodeAudioFile } from '../media/audio-file';
 import { resampleChannels } from '../media/audio-resample';
 import { installNodeWebCodecs } from '../media/node-webcodecs';
 import type { VideoMotion } from '../metrics/av-align';
-import { loopReference, motionEnergyR, scoreClip, SCORE_SAMPLE_RATE, toStereo, type ClipScores } from '../metrics/real-clip';
+import { loopReference, motionEnergyR, referenceAvAlign, scoreClip, SCORE_SAMPLE_RATE, toStereo, type ClipScores } from '../metrics/real-clip';
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from './args';
 import { readVideoMotion } from './video-motion';
 
 export const SCORE_OPTIONS: OptionSpec[] = [
   { name: 'video', kind: 'string', valueName: '<v.mp4>', description: 'the clip\'s video: adds AV-Align (audio onsets vs motion peaks)' },
   { name: 'ref-start', kind: 'number', valueName: '<sec>', description: 'where the candidates start in the reference (and video), default 0' },
-  { name: 'baselines', kind: 'flag', description: 'also score loop-ref (first 2 s looped) and, with --video, the motion-energy curve' },
+  { name: 'baselines', kind: 'flag', description: 'also score loop-ref (first 2 s looped) and, with --video, the motion-energy curve and the reference\'s own AV-Align' },
   { name: 'json', kind: 'flag', description: 'one JSON object per line instead of the table' },
   { name: 'help', alias: 'h', kind: 'flag', description: 'show this help' },
 ];
@@ -120,7 +121,10 @@ export async function runScore(args: string[], output: ScoreOutput = processOutp
   }
   if (withBaselines) {
     emit(scoreLine('loop-ref', reference, loopReference(reference), motion));
-    if (motion) emit({ candidate: 'motion-energy', loudnessR: motionEnergyR(reference, motion), seconds: seconds(reference) });
+    if (motion) {
+      emit({ candidate: 'motion-energy', loudnessR: motionEnergyR(reference, motion), seconds: seconds(reference) });
+      emit({ candidate: 'reference', avAlign: referenceAvAlign(reference, motion), seconds: seconds(reference) });
+    }
   }
   return failed ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loopReference, motionEnergyR, scoreClip, SCORE_SAMPLE_RATE, toStereo } from './real-clip';
+import { loopReference, motionEnergyR, referenceAvAlign, scoreClip, SCORE_SAMPLE_RATE, toStereo } from './real-clip';
 import { bursts, RATE, sine } from './test-signals';
 
 describe('real-clip scores', () => {
@@ -47,5 +47,14 @@ describe('real-clip scores', () => {
     const motion = Float64Array.from({ length: 149 }, (_, k) => ((k + 1) / fps < 3 ? 0.001 : 0.2));
     expect(motionEnergyR(swell, { fps, motion })).toBeGreaterThan(0.9);
     expect(motionEnergyR(reference, { fps, motion: new Float64Array(99).fill(0.1) })).toBe(0);
+  });
+
+  it("the reference's own AV-Align is its onsets against the motion peaks", () => {
+    const fps = 20;
+    const motion = new Float64Array(80).fill(0.01);
+    for (const t of events.slice(0, 3)) motion[Math.round(t * fps) - 1] = 0.3;
+    // Three of five onsets meet the three peaks: 3 / (5 + 3 − 3).
+    expect(referenceAvAlign(reference, { fps, motion })).toBeCloseTo(3 / 5, 9);
+    expect(referenceAvAlign(reference, { fps, motion })).toBe(scoreClip(reference, reference, { fps, motion }).avAlign);
   });
 });

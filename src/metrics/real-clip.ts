@@ -80,6 +80,15 @@ export function loopReference(reference: readonly Float32Array[]): Float32Array[
   });
 }
 
+/**
+ * AV-Align of the real recording's own onsets: what the score gives the sound that really goes with the picture, so
+ * a candidate's AV-Align is read against it (the motion peaks it counts are not where every real sound starts).
+ */
+export function referenceAvAlign(reference: readonly Float32Array[], video: VideoMotion): number {
+  const seconds = (reference[0]?.length ?? 0) / SCORE_SAMPLE_RATE;
+  return avAlign(onsetTimes(toStereo(reference), SCORE_SAMPLE_RATE), motionWithin(video, seconds));
+}
+
 /** The motion-energy baseline: correlation of the motion-energy curve with the reference's loudness curve. */
 export function motionEnergyR(reference: readonly Float32Array[], video: VideoMotion): number {
   const curve = loudnessCurve(toStereo(reference), SCORE_SAMPLE_RATE);
