@@ -30,7 +30,7 @@ export const SCORE_OPTIONS: OptionSpec[] = [
   { name: 'help', alias: 'h', kind: 'flag', description: 'show this help' },
 ];
 
-export const SCORE_USAGE = 'foley score <reference> <candidate…> [--video v.mp4] [--json]';
+export const SCORE_USAGE = 'foley score <reference> <candidate…> [--video v.mp4] [--baselines] [--ref-start s] [--json]';
 
 /** A candidate shorter than the reference by more than this is reported as scored over part of the clip. */
 const PARTIAL_TOLERANCE_SEC = 0.05;

@@ -11,7 +11,8 @@ hands to the engine as `--target-curve`). Timings come from the generate reports
 averages what the CLI printed: the same protocols as `npm run eval:real` on real clips, plus `curve` and `excerpt`.
 
 Rows for scale: `loop-ref` (the first 2 s of the real audio looped) and `motion-energy` from `foley score
---baselines`, and `chance`: another clip's real audio scored against this clip.
+--baselines` (which also prints the reference's own AV-Align, not used here), and `chance`: another clip's real
+audio scored against this clip.
 """
 
 from __future__ import annotations
