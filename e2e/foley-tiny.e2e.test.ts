@@ -70,6 +70,23 @@ describe('foley-tiny on a video with no motion', () => {
 });
 
 
+describe('foley-tiny across a hard cut', () => {
+  it('makes no burst of sound where one still shot cuts to another (the cut is not motion)', async () => {
+    // 2 s of a still test pattern, then 2 s of still colour bars: one frame step changes the whole picture.
+    const video = path.join(scratch, 'cut.mp4');
+    const still = (source: string) => `${source}=size=160x120:rate=24,trim=0:0.04,loop=47:1:0,setpts=N/24/TB`;
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', still('testsrc'), '-f', 'lavfi', '-i', still('smptebars'), '-filter_complex', '[0:v][1:v]concat=n=2:v=1[v]', '-map', '[v]', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', video]);
+    for (const seed of [0, 1]) {
+      const curve = momentaryLoudnessCurve(await generateFor(video, seed), 44_100);
+      const inner = Array.from(curve.channels[0]!.slice(2, -2));
+      // Points whose 400 ms window is centred within 0.5 s of the cut at 2 s (centres at (k + 0.5) / 6 s).
+      const nearCut = Array.from(curve.channels[0]!).filter((_, k) => Math.abs((k + 0.5) / 6 - 2) < 0.5);
+      // Counted as motion the cut lifted these points 11–13 LU over the median (the engine before withoutCuts).
+      expect(Math.max(...nearCut) - median(inner), `seed ${seed}: loudest point at the cut over the median`).toBeLessThan(6);
+    }
+  }, 180_000);
+});
+
 describe('foley-tiny long takes (issue 11 #15)', () => {
   it('has no 100 ms span below −70 dBFS where the target curve asks for −30 LUFS throughout', async () => {
     const durationSec = 24;

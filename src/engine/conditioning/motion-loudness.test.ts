@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { motionEnergyAt } from '../../metrics/av-align';
 import { pearson } from '../../metrics/loudness-correlation';
 import { FrameMotion } from './frame-motion';
-import { MOTION_LU_PER_SD, withMotionEnergy } from './motion-loudness';
+import { MOTION_LU_PER_SD, withMotionEnergy, withoutCuts } from './motion-loudness';
 
 const SPEC = { curveRate: 6, windowSec: 0.4, minLufs: -70, maxLufs: 0 };
 const FPS = 24;
@@ -66,5 +66,32 @@ describe('motion energy in the predicted loudness curve', () => {
     const moved = withMotionEnergy(rows, 2, { fps: FPS, motion: motionOfScene() }, LATENT, SPEC, 40);
     expect(Math.min(...moved)).toBe(0);
     expect(Math.max(...moved)).toBe(1);
+  });
+
+  it('does not count a hard cut as motion, but keeps a flash and steady or duplicated-frame motion', () => {
+    const lufsOf = (rows: Float32Array) => Array.from({ length: LATENT.count }, (_, k) => SPEC.minLufs + rows[k * 2]! * (SPEC.maxLufs - SPEC.minLufs));
+    const flat = new Float32Array(LATENT.count * 2).fill(0.5);
+    // Two still shots (codec noise around 0.003) with a hard cut between them at 5 s.
+    const still = Float64Array.from({ length: 239 }, (_, k) => 0.003 * (1 + 0.3 * Math.sin(k)));
+    const cut = Float64Array.from(still, (v, k) => (k === 119 ? 0.2 : v));
+    const withCut = lufsOf(withMotionEnergy(flat, 2, { fps: FPS, motion: cut }, LATENT, SPEC));
+    const noCut = lufsOf(withMotionEnergy(flat, 2, { fps: FPS, motion: still }, LATENT, SPEC));
+    expect(Math.max(...withCut.map((v, k) => Math.abs(v - noCut[k]!)))).toBeLessThan(0.5);
+    expect(Math.max(...withCut.map((v) => Math.abs(v + 35)))).toBeLessThan(1.5);
+    // The same step counted as motion would have lifted the curve by more than 15 LU at the cut.
+    const asMotion = motionEnergyAt({ fps: FPS, motion: cut }, [2, 5]);
+    expect(((asMotion[1]! - asMotion[0]!) / 0.25) * MOTION_LU_PER_SD).toBeGreaterThan(15);
+    // A flash lights up and goes out: two large steps in a row stay motion and lift the curve.
+    const flash = Float64Array.from(still, (v, k) => (k === 119 || k === 120 ? 0.2 : v));
+    expect(withoutCuts(flash)).toEqual(flash);
+    const withFlash = lufsOf(withMotionEnergy(flat, 2, { fps: FPS, motion: flash }, LATENT, SPEC));
+    expect(withFlash[Math.round(5 * LATENT.rate)]! + 35).toBeGreaterThan(5);
+    // A cut inside moving footage goes too; steady motion and 12 fps footage doubled to 24 fps (x, 0, x, 0) stay.
+    const moving = Float64Array.from({ length: 239 }, (_, k) => 0.03 * (1 + 0.5 * Math.sin(k / 2)));
+    const movingCut = Float64Array.from(moving, (v, k) => (k === 100 ? 0.25 : v));
+    expect(withoutCuts(movingCut)[100]).toBeCloseTo((moving.slice(94, 100).reduce((a, b) => a + b, 0) + moving.slice(101, 107).reduce((a, b) => a + b, 0)) / 12, 9);
+    expect(withoutCuts(moving)).toEqual(moving);
+    const doubled = Float64Array.from({ length: 239 }, (_, k) => (k % 2 === 0 ? 0.06 + 0.02 * Math.sin(k) : 0));
+    expect(withoutCuts(doubled)).toEqual(doubled);
   });
 });
