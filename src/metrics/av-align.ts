@@ -69,15 +69,16 @@ function interpolate(x: Float64Array, y: Float64Array, t: number): number {
 }
 
 /**
- * Motion energy log(`windowSec` moving average of motion + 1e-4) at each of `timesSec`; empty without motion. The
- * baseline curve keeps its 1 s; the engine averages over the loudness curve's own window (motion-loudness.ts).
+ * Motion energy log(`windowSec` moving average of motion + `floor`) at each of `timesSec`; empty without motion. The
+ * baseline curve keeps its 1 s and 1e-4; the engine averages over the loudness curve's own window and floors at the
+ * motion a still picture's codec leaves (motion-loudness.ts).
  */
-export function motionEnergyAt(video: VideoMotion, timesSec: ArrayLike<number>, windowSec = 1): Float64Array {
+export function motionEnergyAt(video: VideoMotion, timesSec: ArrayLike<number>, windowSec = 1, floor = MOTION_FLOOR): Float64Array {
   const { fps, motion } = video;
   if (motion.length === 0) return new Float64Array(0);
   const smooth = movingAverage(motion, Math.max(1, Math.round(fps * windowSec)));
   const times = Float64Array.from(motion, (_, k) => (k + 1) / fps);
-  const energy = smooth.map((v) => Math.log(v + MOTION_FLOOR));
+  const energy = smooth.map((v) => Math.log(v + floor));
   return Float64Array.from(timesSec, (t) => interpolate(times, energy, t));
 }
 

@@ -94,4 +94,15 @@ describe('motion energy in the predicted loudness curve', () => {
     const doubled = Float64Array.from({ length: 239 }, (_, k) => (k % 2 === 0 ? 0.06 + 0.02 * Math.sin(k) : 0));
     expect(withoutCuts(doubled)).toEqual(doubled);
   });
+
+  it("does not swing the curve on a still picture's keyframe refresh (one invisible step)", () => {
+    const flat = new Float32Array(LATENT.count * 2).fill(0.5);
+    // H.264 of a still picture: no motion at all but one step of 0.0009 where the next keyframe refreshes it.
+    const still = Float64Array.from({ length: 239 }, (_, k) => (k === 119 ? 0.0009 : 0));
+    const moved = withMotionEnergy(flat, 2, { fps: FPS, motion: still }, LATENT, SPEC);
+    expect(Math.max(...moved.map((v) => Math.abs(v - 0.5))) * (SPEC.maxLufs - SPEC.minLufs)).toBeLessThan(1);
+    // With the metric's floor (1e-4) the same step would have swung it by about 10 LU.
+    const metricEnergy = motionEnergyAt({ fps: FPS, motion: still }, [2, 5], SPEC.windowSec);
+    expect(((metricEnergy[1]! - metricEnergy[0]!) / 0.25) * MOTION_LU_PER_SD).toBeGreaterThan(8);
+  });
 });

@@ -28,6 +28,13 @@ export const MOTION_LU_PER_SD = 4;
  * 0.3.2's output curves, with the 1 s average; not re-measured for the 400 ms one, which a flicker moves a little more).
  */
 export const MOTION_SD_FLOOR = 0.25;
+/**
+ * Motion (mean |Δgrey|, grey in [0, 1]) added before the log: about half a grey level of 255, what an encoder leaves on a
+ * still picture. The metric's 1e-4 let an invisible keyframe refresh of a still shot (one step of 0.0009) swing the
+ * log by 0.64 nat over 400 ms and the curve by 10 LU; here the same step moves it by 0.7 LU. Offline on the dev clips
+ * the bare motion energy's r with the real loudness changes by −0.002 ± 0.004 (1e-4 → 0.002).
+ */
+export const MOTION_STILL_LEVEL = 0.002;
 
 /** Least mean |Δgrey| (grey in [0, 1]) of a frame step that can be a hard cut; real dev clips' cuts measure 0.08–0.15. */
 export const CUT_MIN_MOTION = 0.05;
@@ -71,7 +78,7 @@ export function withoutCuts(motion: Float64Array): Float64Array {
  */
 export function withMotionEnergy(rows: Float32Array, channels: number, motion: VideoMotion, latent: TimeGrid, spec: LoudnessSpec, luPerSd = MOTION_LU_PER_SD): Float32Array {
   const times = Float64Array.from({ length: latent.count }, (_, k) => (k + latent.phase) / latent.rate);
-  const energy = motionEnergyAt({ fps: motion.fps, motion: withoutCuts(motion.motion) }, times, spec.windowSec);
+  const energy = motionEnergyAt({ fps: motion.fps, motion: withoutCuts(motion.motion) }, times, spec.windowSec, MOTION_STILL_LEVEL);
   if (energy.length === 0) return rows;
   const mean = energy.reduce((s, v) => s + v, 0) / energy.length;
   const sd = Math.sqrt(energy.reduce((s, v) => s + (v - mean) ** 2, 0) / energy.length);
