@@ -85,6 +85,17 @@ describe('foley-tiny across a hard cut', () => {
       expect(Math.max(...nearCut) - median(inner), `seed ${seed}: loudest point at the cut over the median`).toBeLessThan(6);
     }
   }, 180_000);
+
+  it('does not swell through a fade to black (a change of light is not movement)', async () => {
+    // 2.5 s of a still test pattern, faded to black over 1 s, then black to 6 s.
+    const video = path.join(scratch, 'fade.mp4');
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=24,trim=0:0.04,loop=143:1:0,setpts=N/24/TB,fade=t=out:st=2.5:d=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-t', '6', video]);
+    for (const seed of [0, 1]) {
+      const inner = Array.from(momentaryLoudnessCurve(await generateFor(video, seed), 44_100).channels[0]!.slice(2, -2));
+      // Read as motion the fade lifted the curve 14.5-14.9 LU over the median; the model's own curve alone gives ~4.
+      expect(Math.max(...inner) - median(inner), `seed ${seed}: loudest point over the median`).toBeLessThan(8);
+    }
+  }, 180_000);
 });
 
 describe('foley-tiny long takes (issue 11 #15)', () => {

@@ -105,4 +105,25 @@ describe('motion energy in the predicted loudness curve', () => {
     const metricEnergy = motionEnergyAt({ fps: FPS, motion: still }, [2, 5], SPEC.windowSec);
     expect(((metricEnergy[1]! - metricEnergy[0]!) / 0.25) * MOTION_LU_PER_SD).toBeGreaterThan(8);
   });
+
+  it('leaves changes of light out of the movement the curve reads: a fade, not a moving box or a local flash', () => {
+    const side = 16;
+    const texture = Float32Array.from({ length: side * side }, (_, i) => 0.2 + 0.6 * (((i * 7919) % 97) / 96));
+    const rgb = (grey: (i: number) => number) => {
+      const g = Float32Array.from({ length: side * side }, (_, i) => grey(i));
+      return Float32Array.from({ length: 3 * g.length }, (_, i) => g[i % g.length]!);
+    };
+    // A fade to black over 12 frames, then towards white: every step is a gain and an offset of the last.
+    const fade = new FrameMotion();
+    for (let k = 0; k <= 12; k++) fade.push(rgb((i) => texture[i]! * (1 - k / 12)));
+    for (let k = 1; k <= 6; k++) fade.push(rgb(() => k / 6));
+    expect(Math.min(...fade.motion())).toBeGreaterThan(0.01);
+    expect(Array.from(fade.movement().subarray(0, 12))).toEqual(new Array(12).fill(0));
+    // A box moving over the texture, and a flash lighting one corner: movement, as measured.
+    const moving = new FrameMotion();
+    for (let k = 0; k < 6; k++) moving.push(rgb((i) => (i % side >= k && i % side < k + 4 && i < 4 * side ? 1 : texture[i]!)));
+    moving.push(rgb((i) => (i < 4 * side ? 1 : texture[i]!)));
+    expect(moving.movement()).toEqual(moving.motion());
+    expect(Math.min(...moving.motion())).toBeGreaterThan(0);
+  });
 });

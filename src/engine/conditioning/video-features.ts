@@ -89,7 +89,7 @@ export interface VideoFeatures {
   visual: Float32Array;
   /** [sync.count, Ds] */
   sync: Float32Array;
-  /** Motion of the sync frames (frame-motion.ts): motion[k] at (k + 1) / syncFps. */
+  /** Movement of the sync frames, changes of light left out (frame-motion.ts movement()): motion[k] at (k + 1) / syncFps. */
   syncMotion: Float64Array;
 }
 
@@ -124,6 +124,6 @@ export async function encodeVideo(
   return {
     visual: await encoders[0]!.finish(),
     sync: await encoders[1]!.finish(),
-    syncMotion: syncMotion.motion(),
+    syncMotion: syncMotion.movement(),
   };
 }
