@@ -1,7 +1,8 @@
 /**
  * Motion of the picture as the real-clip scores define it (src/metrics/av-align.ts): each frame in grey (BT.601
  * luma), motion = mean |grey[k+1] − grey[k]| over the pixels. Shared by take ranking (takes.ts, its own pass at the
- * stream's rate) and clip conditioning (video-features.ts, on the sync frames it decodes anyway).
+ * stream's rate) and clip conditioning (video-features.ts, on the sync frames it decodes anyway), which reads
+ * movement(): the same with changes of light left out.
  */
 
 /**
