@@ -9,7 +9,7 @@
  * A step whose change a brightness map (gain · grey + offset, fitted between the two frames) explains but for this
  * fraction is a change of light — a fade, an exposure or lighting change — not movement.
  */
-export const LIGHTING_RESIDUAL_FRACTION = 0.1;
+const LIGHTING_RESIDUAL_FRACTION = 0.1;
 
 /** Running motion over a stream of RGB planar CHW frames in [0, 1] (all the same size). */
 export class FrameMotion {

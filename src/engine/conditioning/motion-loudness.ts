@@ -37,9 +37,9 @@ export const MOTION_SD_FLOOR = 0.25;
 export const MOTION_STILL_LEVEL = 0.002;
 
 /** Least mean |Δgrey| (grey in [0, 1]) of a frame step that can be a hard cut; real dev clips' cuts measure 0.08–0.15. */
-export const CUT_MIN_MOTION = 0.05;
+const CUT_MIN_MOTION = 0.05;
 /** A cut's step is at least this many times the mean motion of the CUT_CONTEXT steps on either side … */
-export const CUT_RATIO = 4;
+const CUT_RATIO = 4;
 /** … over this many steps each side (0.25 s at 24 fps); */
 const CUT_CONTEXT = 6;
 /** … and no other step within this many (83 ms at 24 fps) reaches half of it: a flash lights up and goes out. */
