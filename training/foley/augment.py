@@ -2,7 +2,8 @@
 between events, real footage is none of these. Every effect is drawn per clip (fixed over its frames, as a camera
 or a grade is) except sensor noise and shake, which change every frame as they do in real video.
 
-Left out here (they need the data to be rebuilt): photographic textures and H.264 round trips.
+Photographic backgrounds and H.264 round trips change the data itself and are made when the shards are built
+(`foley/photo_textures.py`, `foley.dataset build --photos`).
 """
 
 from __future__ import annotations

@@ -45,9 +45,11 @@ import numpy as np
 import soundfile as sf
 
 from foley import loudness, synth_video, tags
+from foley.photo_textures import PhotoLook
 
 SAMPLE_RATE = 44100
 SHARD_SIZE = 50
+LOOK_STREAM = 7  # the photo look's random stream: a fifth seed word, so the scene's own draws are untouched
 GENERATOR_VERSION = 2  # 1 (no field in meta.json): 9 scene kinds, one-shots 6 dB hotter; 2: + creature, hammer, machine
 PROMPT_SEC = 2.0
 MAX_ONESHOT_SEC = 3.0
@@ -212,10 +214,16 @@ def _render_bed(corpus, scene, role_name, role, mix, rng):
     return row, start_sec, length / SAMPLE_RATE
 
 
-def make_sample(corpus: Corpus, rng: np.random.Generator, duration_sec: float) -> dict:
-    """One rendered scene with its mixed audio, tags, prompt, loudness curve and events."""
+def make_sample(
+    corpus: Corpus,
+    rng: np.random.Generator,
+    duration_sec: float,
+    look: PhotoLook | None = None,
+    look_rng: np.random.Generator | None = None,
+) -> dict:
+    """One rendered scene with its mixed audio, tags, prompt, loudness curve and events (`look`: see render_scene)."""
     for _ in range(20):
-        scene = synth_video.render_scene(synth_video.random_kind(rng), rng, duration_sec)
+        scene = synth_video.render_scene(synth_video.random_kind(rng), rng, duration_sec, look, look_rng)
         if all(corpus.has(role.category) for role in scene.roles.values()):
             break
     else:
@@ -257,8 +265,10 @@ def make_sample(corpus: Corpus, rng: np.random.Generator, duration_sec: float) -
 # ---------------------------------------------------------------- shards
 
 
-def write_shard(corpus: Corpus, out: Path, shard: int, count: int, seed: int, split: str, duration_sec: float) -> Path:
-    """Render `count` samples into out/shard-NNNNN (skipped when it already exists)."""
+def write_shard(
+    corpus: Corpus, out: Path, shard: int, count: int, seed: int, split: str, duration_sec: float, look: PhotoLook | None = None
+) -> Path:
+    """Render `count` samples into out/shard-NNNNN (skipped when it already exists); `look`: photographs + H.264."""
     final = out / f'shard-{shard:05d}'
     if final.exists():
         return final
@@ -266,7 +276,11 @@ def write_shard(corpus: Corpus, out: Path, shard: int, count: int, seed: int, sp
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     split_id = {'train': 0, 'eval': 1}[split]
-    samples = [make_sample(corpus, np.random.default_rng([seed, split_id, shard, i]), duration_sec) for i in range(count)]
+    samples = [
+        make_sample(corpus, np.random.default_rng([seed, split_id, shard, i]), duration_sec, look,
+                    np.random.default_rng([seed, split_id, shard, i, LOOK_STREAM]))
+        for i in range(count)
+    ]  # fmt: skip
     np.save(tmp / 'frames.npy', np.stack([s['frames'] for s in samples]))
     np.save(tmp / 'audio.npy', np.stack([s['audio'] for s in samples]).astype(np.float16))
     np.save(tmp / 'loudness.npy', np.stack([s['loudness_lufs'] for s in samples]))
@@ -287,16 +301,30 @@ def write_shard(corpus: Corpus, out: Path, shard: int, count: int, seed: int, sp
 
 
 def _build_job(job: tuple) -> str:
-    corpus_dir, out, shard, count, seed, split, duration_sec = job
+    corpus_dir, out, shard, count, seed, split, duration_sec, photos = job
     corpus = Corpus(Path(corpus_dir), split)
-    return str(write_shard(corpus, Path(out), shard, count, seed, split, duration_sec))
+    look = PhotoLook(Path(photos)) if photos else None
+    return str(write_shard(corpus, Path(out), shard, count, seed, split, duration_sec, look))
 
 
-def build(corpus_dir: Path, out: Path, n: int, duration_sec: float, seed: int, split: str, workers: int) -> dict:
+def build(
+    corpus_dir: Path,
+    out: Path,
+    n: int,
+    duration_sec: float,
+    seed: int,
+    split: str,
+    workers: int,
+    photos: Path | None = None,
+    first_shard: int = 0,
+) -> dict:
     out = Path(out) / split
     out.mkdir(parents=True, exist_ok=True)
     shards = math.ceil(n / SHARD_SIZE)
-    jobs = [(str(corpus_dir), str(out), k, min(SHARD_SIZE, n - k * SHARD_SIZE), seed, split, duration_sec) for k in range(shards)]
+    jobs = [
+        (str(corpus_dir), str(out), k, min(SHARD_SIZE, n - k * SHARD_SIZE), seed, split, duration_sec, photos and str(photos))
+        for k in range(first_shard, shards)
+    ]
     started = time.time()
     with Pool(workers) as pool:
         for done, path in enumerate(pool.imap_unordered(_build_job, jobs), 1):
@@ -426,12 +454,16 @@ def main() -> None:
     b.add_argument('--seed', type=int, default=0)
     b.add_argument('--split', choices=['train', 'eval'], default='train')
     b.add_argument('--workers', type=int, default=2)
+    b.add_argument('--photos', type=Path, help='photo pool (python -m foley.photo_textures): photographic backgrounds + H.264')
+    b.add_argument('--first-shard', type=int, default=0, help='build shards from this index on (the rest of --n)')
     s = sub.add_parser('stats')
     s.add_argument('--out', type=Path, required=True)
     s.add_argument('--split', choices=['train', 'eval'], default='train')
     args = parser.parse_args()
     if args.command == 'build':
-        summary = build(args.corpus, args.out, args.n, args.duration_sec, args.seed, args.split, args.workers)
+        summary = build(
+            args.corpus, args.out, args.n, args.duration_sec, args.seed, args.split, args.workers, args.photos, args.first_shard
+        )
     else:
         summary = summarise(args.out / args.split)
     print(json.dumps(summary, indent=1))

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.ndimage import gaussian_filter
 
+from foley.photo_textures import PhotoLook
 from foley.synth_canvas import FPS, GRID_X, GRID_Y, SIZE, TEX, Canvas, Event, Role, Sustain, palette
 from foley.synth_scenes import BUILDERS
 
@@ -149,8 +150,14 @@ def _distractors(rng, t, count):
     return items
 
 
-def render_scene(kind: str, rng: np.random.Generator, duration_sec: float) -> Scene:
-    """Render one scene of `kind` (see SCENE_WEIGHTS) lasting `duration_sec` at FPS."""
+def render_scene(
+    kind: str, rng: np.random.Generator, duration_sec: float, look: PhotoLook | None = None, look_rng: np.random.Generator | None = None
+) -> Scene:
+    """Render one scene of `kind` (see SCENE_WEIGHTS) lasting `duration_sec` at FPS.
+
+    `look` (with its own `look_rng`): photographic backgrounds and an H.264 round trip (`photo_textures`). It draws
+    nothing from `rng`, so a seed gives the same scene, events and sound with or without it; only the picture changes.
+    """
     if kind not in BUILDERS:
         raise ValueError(f'unknown scene kind {kind!r}; valid: {sorted(BUILDERS)}')
     t = np.arange(int(round(duration_sec * FPS)), dtype=np.float64) / FPS
@@ -168,6 +175,8 @@ def render_scene(kind: str, rng: np.random.Generator, duration_sec: float) -> Sc
         textures.append(make_texture(rng, ground))
         cam[cut:, :2] += rng.uniform(-6, 6, 2).astype(np.float32)
         cam[cut:, 2] *= rng.uniform(0.8, 1.25)
+    if look is not None:
+        textures = [look.texture(look_rng, ground, procedural) for procedural in textures]
     frames = np.empty((t.size, SIZE, SIZE, 3), np.float32)
     for i in range(t.size):
         cx, cy, zoom = (float(v) for v in cam[i])
@@ -184,7 +193,10 @@ def render_scene(kind: str, rng: np.random.Generator, duration_sec: float) -> Sc
     if silent:
         sustains, roles = [], {}
     events = sorted((e for e in events if 0.0 <= e.time_sec < duration_sec), key=lambda e: e.time_sec)
-    return Scene(kind, post_process(frames, rng), events, sustains, roles, silent)
+    pictures = post_process(frames, rng)
+    if look is not None:
+        pictures = look.compress(pictures, look_rng, FPS)
+    return Scene(kind, pictures, events, sustains, roles, silent)
 
 
 def random_kind(rng: np.random.Generator) -> str:
