@@ -247,12 +247,19 @@ def losses(
     return flow_loss(velocity, data, noise, valid * (1 - batch['known_mask'].amax(dim=2))), loud_loss
 
 
-def freeze_all_but_predictor(model: FoleyModel, ema: FoleyModel) -> None:
-    """Only the loudness predictor learns; everything the DiT reads stays exactly as initialised (the raw weights
-    start as the EMA ones, so the EMA of a frozen weight does not drift towards an older raw copy)."""
+PICTURE_PARTS = ('visual_encoder.', 'sync_encoder.', 'adapters.', 'loudness_predictor.')
+
+
+def freeze_all_but(model: FoleyModel, ema: FoleyModel, parts: tuple[str, ...]) -> None:
+    """Only the named components learn; everything else stays exactly as initialised (the raw weights start as the
+    EMA ones, so the EMA of a frozen weight does not drift towards an older raw copy)."""
     model.load_state_dict(ema.state_dict())
     for name, parameter in model.named_parameters():
-        parameter.requires_grad_(name.startswith('loudness_predictor.'))
+        parameter.requires_grad_(name.startswith(parts))
+
+
+def freeze_all_but_predictor(model: FoleyModel, ema: FoleyModel) -> None:
+    freeze_all_but(model, ema, ('loudness_predictor.',))
 
 
 def shift_right(frame_cond: torch.Tensor, prefix: torch.Tensor) -> torch.Tensor:
@@ -334,6 +341,9 @@ def train(args) -> None:
     cfg = model.cfg
     if args.predictor_only:
         freeze_all_but_predictor(model, ema)
+    elif args.picture_only:
+        # New pictures, same sound: the DiT, text and audio-prompt encoders keep their weights.
+        freeze_all_but(model, ema, PICTURE_PARTS)
     # Beds draw from their own generator, so clip picks and known-frame tasks match a run without --beds.
     bank, bed_rng = (BedBank(args.bed_corpus), np.random.default_rng([args.seed, 1])) if args.beds > 0 else (None, None)
     print(f'latent mean {cfg.latent_mean} std {cfg.latent_std}; {sum(p.numel() for p in model.parameters())} parameters', flush=True)
@@ -394,6 +404,9 @@ def main() -> None:
         '--predicted-curve', type=float, default=0.0, help='probability a row gives the DiT the predicted, not the true, curve'
     )
     parser.add_argument('--predictor-only', action='store_true', help='train only the loudness predictor (the rest frozen)')
+    parser.add_argument(
+        '--picture-only', action='store_true', help='train only what reads the picture (encoders, adapters, loudness predictor)'
+    )
     parser.add_argument('--predictor-dilation', type=int, help="with --init: the loudness predictor's conv dilation")
     parser.add_argument('--beds', type=float, default=0.0, help='probability of mixing an ambience bed into a clip (foley/beds.py)')
     parser.add_argument('--bed-corpus', type=Path, default=Path('work/corpus'), help='corpus whose train-split beds are mixed in')

@@ -11,7 +11,15 @@ torch = pytest.importorskip('torch')
 
 from foley.config import preset  # noqa: E402
 from foley.networks import FoleyModel  # noqa: E402
-from foley.train import freeze_all_but_predictor, interp_matrix, losses, loudness_at_latent_frames, make_batch  # noqa: E402
+from foley.train import (  # noqa: E402
+    PICTURE_PARTS,
+    freeze_all_but,
+    freeze_all_but_predictor,
+    interp_matrix,
+    losses,
+    loudness_at_latent_frames,
+    make_batch,
+)
 
 
 def fake_item(rng: np.random.Generator, duration_sec: float = 1.0, prompt: bool = True) -> dict:
@@ -68,6 +76,21 @@ def test_predictor_only_learns_the_predictor_alone():
     loud.backward()
     learning = {name for name, p in model.named_parameters() if p.grad is not None and p.grad.abs().sum() > 0}
     assert learning and all(name.startswith('loudness_predictor.') for name in learning)
+
+
+def test_picture_only_learns_what_reads_the_picture():
+    cfg = preset('test')
+    rng = np.random.default_rng(3)
+    model = FoleyModel(cfg=cfg)
+    ema = copy.deepcopy(model)
+    freeze_all_but(model, ema, PICTURE_PARTS)
+    batch = make_batch([fake_item(rng), fake_item(rng, prompt=False)], cfg, rng)
+    flow, loud = losses(model, batch, torch.Generator().manual_seed(0))
+    (flow + loud).backward()
+    learning = {name.split('.')[0] for name, p in model.named_parameters() if p.grad is not None and p.grad.abs().sum() > 0}
+    assert learning == {part.rstrip('.') for part in PICTURE_PARTS}  # the flow loss reaches the encoders through the DiT
+    frozen = {name.split('.')[0] for name, p in model.named_parameters() if not p.requires_grad}
+    assert {'dit', 'text_encoder', 'audio_prompt_encoder'} <= frozen
 
 
 @pytest.mark.parametrize('probability', [0.0, 1.0])
