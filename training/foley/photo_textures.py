@@ -143,7 +143,8 @@ class PhotoLook:
 
     def _crop(self, rng: np.random.Generator) -> np.ndarray:
         image = self.images[int(rng.integers(len(self.images)))]
-        side = int(rng.integers(64, POOL_SIZE + 1))  # from a close-up of a quarter of the image to all of it
+        # Half the image to all of it, scaled down to the texture: real footage is detailed at 64 px, an upscaled crop is not.
+        side = int(rng.integers(TEX, POOL_SIZE + 1))
         y, x = (int(v) for v in rng.integers(0, POOL_SIZE - side + 1, 2))
         crop = np.asarray(image[y : y + side, x : x + side], np.float32) / 255
         if rng.uniform() < 0.5:
