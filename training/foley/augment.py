@@ -20,8 +20,9 @@ def _chance(generator: torch.Generator, b: int, p: float) -> torch.Tensor:
     return (torch.rand(b, generator=generator) < p).float().view(b, 1, 1, 1, 1)
 
 
-def augment_frames(frames: torch.Tensor, generator: torch.Generator, p: float = 0.8) -> torch.Tensor:
-    """(B, T, 3, H, W) in [0, 1] → same shape; each clip is left untouched with probability 1 − p."""
+def augment_frames(frames: torch.Tensor, generator: torch.Generator, p: float = 0.8, noise: float = 0.04) -> torch.Tensor:
+    """(B, T, 3, H, W) in [0, 1] → same shape; each clip is left untouched with probability 1 − p; sensor noise up to
+    `noise` standard deviation (the same random draws whatever its value)."""
     b, t, _, h, w = frames.shape
     out = frames
     # Exposure and gamma (over/under-exposed footage), then a colour cast per channel.
@@ -48,7 +49,7 @@ def augment_frames(frames: torch.Tensor, generator: torch.Generator, p: float = 
                 rows.append(out[i])
         out = torch.stack(rows)
     # Sensor noise, new every frame.
-    out = out + _uniform(generator, (b, 1, 1, 1, 1), 0.0, 0.04) * torch.randn(out.shape, generator=generator)
+    out = out + _uniform(generator, (b, 1, 1, 1, 1), 0.0, noise) * torch.randn(out.shape, generator=generator)
     # Letterbox bars (films and phone videos padded to another aspect ratio).
     bars = (torch.rand(b, generator=generator) < 0.2).float() * torch.randint(2, h // 6, (b,), generator=generator)
     rows_index = torch.arange(h).view(1, h)

@@ -203,9 +203,10 @@ def losses(
     augment: bool = False,
     predicted_curve: float = 0.0,
     predictor_only: bool = False,
+    augment_noise: float = 0.04,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     cfg = model.cfg
-    frames = augment_frames(batch['frames'], generator) if augment else batch['frames']
+    frames = augment_frames(batch['frames'], generator, noise=augment_noise) if augment else batch['frames']
     b, t24 = frames.shape[:2]
     sync = model.sync_encoder(frames.flatten(0, 1)).view(b, t24, -1)  # (B, T24, Ds)
     visual = model.visual_encoder(frames[:, :: cfg.sync_fps // cfg.visual_fps].flatten(0, 1)).view(b, -1, cfg.visual_dim)  # (B, T8, Dv)
@@ -358,7 +359,8 @@ def train(args) -> None:
         tick = time.time()
         for group in optimizer.param_groups:
             group['lr'] = learning_rate(step, args.steps, args.lr, args.warmup)
-        flow, loud = losses(model, make_batch(items, cfg, rng), generator, args.augment, args.predicted_curve, args.predictor_only)
+        batch = make_batch(items, cfg, rng)
+        flow, loud = losses(model, batch, generator, args.augment, args.predicted_curve, args.predictor_only, args.augment_noise)
         optimizer.zero_grad(set_to_none=True)
         (flow + args.loudness_weight * loud).backward()
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -399,6 +401,7 @@ def main() -> None:
     parser.add_argument('--resume', action='store_true')
     parser.add_argument('--init', type=Path, help='start from these weights (foley.export.from_pack of a released pack)')
     parser.add_argument('--augment', action='store_true', help='domain-randomise the video (foley/augment.py)')
+    parser.add_argument('--augment-noise', type=float, default=0.04, help="with --augment: sensor noise's largest standard deviation")
     parser.add_argument('--restart-schedule', action='store_true', help='with --init: count steps from 0 (warm-up + cosine)')
     parser.add_argument(
         '--predicted-curve', type=float, default=0.0, help='probability a row gives the DiT the predicted, not the true, curve'
