@@ -70,6 +70,9 @@ def normalise_licence(raw: str) -> str | None:
     s = s.replace('CREATIVE-COMMONS-ZERO', 'CC0')
     if 'GPL' in s or '-NC' in s or 'SAMPLING' in s or s.startswith('OGA'):
         return None
+    # No derivatives (a trained model is one), or a second condition beside the licence (e.g. a trademark policy).
+    if '-ND' in s or 'NODERIV' in s or '-AND-' in s:
+        return None
     version = re.search(r'(\d\.\d)', s)
     ver = f'-{version.group(1)}' if version else ''
     if 'BY-SA' in s:

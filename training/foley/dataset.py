@@ -295,6 +295,8 @@ def write_shard(
         keep = {k: s[k] for k in keys}
         meta.append({**keep, 'prompt': None if p is None else [int(off), int(length)]})
     header = {'generator': GENERATOR_VERSION, 'durationSec': duration_sec, 'sampleRate': SAMPLE_RATE}
+    if look is not None:  # only then, so a plain build stays byte-identical to one made before the look existed
+        header['look'] = look.describe()
     (tmp / 'meta.json').write_text(json.dumps({**header, 'samples': meta}))
     tmp.rename(final)
     return final
@@ -321,6 +323,8 @@ def build(
     out = Path(out) / split
     out.mkdir(parents=True, exist_ok=True)
     shards = math.ceil(n / SHARD_SIZE)
+    if not 0 <= first_shard < shards:
+        raise ValueError(f'--first-shard {first_shard} is outside the {shards} shards of --n {n}')
     jobs = [
         (str(corpus_dir), str(out), k, min(SHARD_SIZE, n - k * SHARD_SIZE), seed, split, duration_sec, photos and str(photos))
         for k in range(first_shard, shards)
@@ -329,7 +333,7 @@ def build(
     with Pool(workers) as pool:
         for done, path in enumerate(pool.imap_unordered(_build_job, jobs), 1):
             rate = done * SHARD_SIZE / (time.time() - started)
-            print(f'{path} ({done}/{shards}, {rate:.2f} samples/s)', flush=True)
+            print(f'{path} ({done}/{len(jobs)}, {rate:.2f} samples/s)', flush=True)
     return summarise(out)
 
 

@@ -10,11 +10,11 @@ it was scaled down.
 Sources (fetched with `apt-get download`, never committed; every image's licence read from its package's DEP-5
 copyright file and kept only when `corpus.normalise_licence` allows it — CC0, CC-BY, CC-BY-SA, public domain;
 credited in the pool's ATTRIBUTION-images.md):
-- lomiri-wallpapers-16.04, -20.04: real photographs (landscapes, foliage, a room, objects).
+- lomiri-wallpapers-16.04, -20.04: 19 wallpapers, 15 of them photographs (landscapes, foliage, a room, objects).
 - mypaint-data-extras: CC0 scans of paper, canvas and cork.
 - redeclipse-data: photo-sourced tileable materials (data/wicked: rock, stone, tile, wood, metal, snow, grass;
-  data/trak: rust, plaster, concrete, doors; data/nobiax; data/freezurbern: arid rock and ground). Normal, specular
-  and height maps are left out (named by suffix, and blue-dominant normal maps by colour).
+  data/trak: rust, plaster, concrete, doors; data/nobiax). Normal, specular and height maps and masks are left out
+  (by name, and blue-dominant normal maps by colour).
 Left out: blender-data's CC0 HDR panoramas (EXR; tone-mapping them is more work than 8 images are worth here), and
 the copyleft photo sets (GPL: not shippable with the model's licence).
 
@@ -41,7 +41,9 @@ IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png')
 # Material-map channels that are not colour (Sauerbraten/Red Eclipse naming: name + n/s/z, or _n, _nm, _spec, …).
 NOT_COLOUR = ('_n', '_nm', '_norm', '_normal', '_s', '_spec', '_gloss', '_h', '_height', '_bump', '_local', '_mask')
 
-REDECLIPSE_DIRS = ('wicked', 'trak', 'nobiax', 'freezurbern')
+NOT_COLOUR_NAMES = ('normal', 'normals', 'mask', 'masks', 'height', 'specular')
+# freezurbern is left out: its images are skybox faces, not materials.
+REDECLIPSE_DIRS = ('wicked', 'trak', 'nobiax')
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,11 @@ class ImageSource:
 
 def _is_colour_map(path: Path, stems: set[str]) -> bool:
     stem = path.stem.lower()
-    if any(stem.endswith(s) for s in NOT_COLOUR):
+    if any(stem.endswith(s) for s in NOT_COLOUR) or stem in NOT_COLOUR_NAMES:
         return False
-    # name + one of n/s/z next to the plain name: the normal, specular and height maps of a material.
-    return not (stem[-1:] in ('n', 's', 'z') and stem[:-1] in stems)
+    # name + one of n/s/z next to the plain name (or, as in data/wicked, next to name + d, the diffuse colour map):
+    # the normal, specular and height maps of a material.
+    return not (stem[-1:] in ('n', 's', 'z') and (stem[:-1] in stems or stem[:-1] + 'd' in stems))
 
 
 def collect_sources(raw: Path) -> list[ImageSource]:
@@ -92,7 +95,8 @@ def collect_sources(raw: Path) -> list[ImageSource]:
 def decode_square(path: Path, size: int = POOL_SIZE) -> np.ndarray | None:
     """The image's centre square as uint8 [size, size, 3] (ffmpeg), or None when ffmpeg cannot read it."""
     vf = f"crop='min(iw,ih)':'min(iw,ih)',scale={size}:{size}:flags=area"
-    cmd = ['ffmpeg', '-v', 'error', '-i', str(path), '-vf', vf, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']
+    cmd = ['ffmpeg', '-v', 'error', '-threads', '1', '-i', str(path), '-vf', vf, '-frames:v', '1',
+           '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']  # fmt: skip
     out = subprocess.run(cmd, capture_output=True)
     if out.returncode != 0 or len(out.stdout) != size * size * 3:
         return None
@@ -135,11 +139,15 @@ def build_pool(out: Path, raw: Path) -> dict:
 
 
 class PhotoLook:
-    """What a clip looks like when it is drawn over photographs and compressed (one per shard-building process)."""
+    """What a clip looks like when it is drawn over photographs and compressed (one per shard being built)."""
 
     def __init__(self, pool_dir: Path, photo_p: float = 0.8, ground_p: float = 0.5, codec_p: float = 0.8):
         self.images = np.load(Path(pool_dir) / 'images.npy', mmap_mode='r')
         self.photo_p, self.ground_p, self.codec_p = photo_p, ground_p, codec_p
+
+    def describe(self) -> dict:
+        """What a shard's meta.json records about the look it was drawn with."""
+        return {'images': len(self.images), 'photoP': self.photo_p, 'groundP': self.ground_p, 'codecP': self.codec_p}
 
     def _crop(self, rng: np.random.Generator) -> np.ndarray:
         image = self.images[int(rng.integers(len(self.images)))]
@@ -173,10 +181,12 @@ def h264_round_trip(frames: np.ndarray, crf: int, fps: int, scale: int = 2) -> n
     t, h, w, _ = frames.shape
     big = f'{w * scale}x{h * scale}'
     raw_in = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s']
-    encode = ['ffmpeg', '-v', 'error', *raw_in, f'{w}x{h}', '-r', str(fps), '-i', '-', '-vf', f'scale={big}:flags=bilinear',
-              '-c:v', 'libx264', '-preset', 'veryfast', '-crf', str(crf), '-pix_fmt', 'yuv420p', '-f', 'h264', '-']  # fmt: skip
+    # One thread: the shard builder runs a process per core already, and x264's output then does not depend on them.
+    encode = ['ffmpeg', '-v', 'error', '-threads', '1', *raw_in, f'{w}x{h}', '-r', str(fps), '-i', '-',
+              '-vf', f'scale={big}:flags=bilinear', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', str(crf),
+              '-pix_fmt', 'yuv420p', '-f', 'h264', '-']  # fmt: skip
     stream = subprocess.run(encode, input=np.ascontiguousarray(frames).tobytes(), capture_output=True, check=True).stdout
-    decode = ['ffmpeg', '-v', 'error', '-f', 'h264', '-i', '-', '-vf', f'scale={w}:{h}:flags=area',
+    decode = ['ffmpeg', '-v', 'error', '-threads', '1', '-f', 'h264', '-i', '-', '-vf', f'scale={w}:{h}:flags=area',
               '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']  # fmt: skip
     out = subprocess.run(decode, input=stream, capture_output=True, check=True).stdout
     decoded = np.frombuffer(out, np.uint8)

@@ -30,13 +30,16 @@ All randomness comes from the `np.random.Generator` passed in, so a seed reprodu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.ndimage import gaussian_filter
 
-from foley.photo_textures import PhotoLook
 from foley.synth_canvas import FPS, GRID_X, GRID_Y, SIZE, TEX, Canvas, Event, Role, Sustain, palette
 from foley.synth_scenes import BUILDERS
+
+if TYPE_CHECKING:  # the look is built by the caller (dataset.py); rendering needs no ffmpeg or image pool
+    from foley.photo_textures import PhotoLook
 
 __all__ = ['FPS', 'SIZE', 'BUILDERS', 'SCENE_WEIGHTS', 'Event', 'Role', 'Scene', 'Sustain', 'random_kind', 'render_scene']
 

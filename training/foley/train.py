@@ -251,16 +251,22 @@ def losses(
 PICTURE_PARTS = ('visual_encoder.', 'sync_encoder.', 'adapters.', 'loudness_predictor.')
 
 
-def freeze_all_but(model: FoleyModel, ema: FoleyModel, parts: tuple[str, ...]) -> None:
-    """Only the named components learn; everything else stays exactly as initialised (the raw weights start as the
-    EMA ones, so the EMA of a frozen weight does not drift towards an older raw copy)."""
-    model.load_state_dict(ema.state_dict())
-    for name, parameter in model.named_parameters():
-        parameter.requires_grad_(name.startswith(parts))
+def freeze_all_but(model: FoleyModel, ema: FoleyModel, parts: tuple[str, ...], resuming: bool = False) -> None:
+    """Only the named components learn; everything else stays exactly as initialised. A fresh run starts every raw
+    weight at its EMA value (the EMA of a frozen weight then cannot drift towards an older raw copy, and the learning
+    parts start from the weights that were exported); a resumed run keeps its raw weights, which the optimizer's
+    moments belong to (its frozen ones already equal their EMA)."""
+    averaged = ema.state_dict()
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            learns = name.startswith(parts)
+            if not (resuming and learns):
+                parameter.copy_(averaged[name])
+            parameter.requires_grad_(learns)
 
 
-def freeze_all_but_predictor(model: FoleyModel, ema: FoleyModel) -> None:
-    freeze_all_but(model, ema, ('loudness_predictor.',))
+def freeze_all_but_predictor(model: FoleyModel, ema: FoleyModel, resuming: bool = False) -> None:
+    freeze_all_but(model, ema, ('loudness_predictor.',), resuming)
 
 
 def shift_right(frame_cond: torch.Tensor, prefix: torch.Tensor) -> torch.Tensor:
@@ -340,11 +346,12 @@ def train(args) -> None:
     dataset = open_dataset(args.data)
     model, ema, optimizer, step = build_models(args, dataset, rng)
     cfg = model.cfg
+    resuming = args.resume and (args.out / 'checkpoint.pt').exists()  # as build_models decided, before any save
     if args.predictor_only:
-        freeze_all_but_predictor(model, ema)
+        freeze_all_but_predictor(model, ema, resuming)
     elif args.picture_only:
         # New pictures, same sound: the DiT, text and audio-prompt encoders keep their weights.
-        freeze_all_but(model, ema, PICTURE_PARTS)
+        freeze_all_but(model, ema, PICTURE_PARTS, resuming)
     # Beds draw from their own generator, so clip picks and known-frame tasks match a run without --beds.
     bank, bed_rng = (BedBank(args.bed_corpus), np.random.default_rng([args.seed, 1])) if args.beds > 0 else (None, None)
     print(f'latent mean {cfg.latent_mean} std {cfg.latent_std}; {sum(p.numel() for p in model.parameters())} parameters', flush=True)
@@ -408,12 +415,17 @@ def main() -> None:
     )
     parser.add_argument('--predictor-only', action='store_true', help='train only the loudness predictor (the rest frozen)')
     parser.add_argument(
-        '--picture-only', action='store_true', help='train only what reads the picture (encoders, adapters, loudness predictor)'
+        '--picture-only',
+        action='store_true',
+        help='train only what reads the picture (visual and sync encoders, adapters, loudness predictor)',
     )
     parser.add_argument('--predictor-dilation', type=int, help="with --init: the loudness predictor's conv dilation")
     parser.add_argument('--beds', type=float, default=0.0, help='probability of mixing an ambience bed into a clip (foley/beds.py)')
     parser.add_argument('--bed-corpus', type=Path, default=Path('work/corpus'), help='corpus whose train-split beds are mixed in')
-    train(parser.parse_args())
+    args = parser.parse_args()
+    if args.picture_only and args.predictor_only:
+        parser.error('--picture-only and --predictor-only exclude each other')
+    train(args)
 
 
 if __name__ == '__main__':

@@ -31,6 +31,8 @@ def test_licence_normalisation_keeps_only_cc_and_public_domain():
         'CC BY-NC 3.0': None,
         'Sampling Plus 1.0': None,
         'OGA BY 3.0': None,
+        'CC-BY-ND-4.0': None,
+        'CC-BY-SA-3.0+ and Mark-Policy': None,
         'Expat': None,
         '': None,
     }

@@ -140,3 +140,28 @@ def test_missing_split_is_a_clear_error(corpus_dir, tmp_path):
         dataset.Corpus(corpus_dir, 'eval')
     with pytest.raises(FileNotFoundError, match='no shards'):
         dataset.SynthDataset(tmp_path, 'train')
+
+
+def test_build_from_a_first_shard_and_what_a_look_records(corpus_dir, tmp_path):
+    """`--first-shard` builds only the later shards; a shard drawn with a look says so in meta.json, a plain one does not
+    (a plain build stays as before the look existed), and the look leaves the sound alone."""
+    from foley.photo_textures import POOL_SIZE
+
+    pool = tmp_path / 'photos'
+    pool.mkdir()
+    image = np.random.default_rng(0).integers(0, 255, (1, POOL_SIZE, POOL_SIZE, 3), dtype=np.uint8)
+    np.save(pool / 'images.npy', image)
+    plain = tmp_path / 'plain'
+    dataset.build(corpus_dir, plain, n=4, duration_sec=1.0, seed=0, split='train', workers=1, first_shard=0)
+    photo = tmp_path / 'photo'
+    dataset.SHARD_SIZE, size = 2, dataset.SHARD_SIZE
+    try:
+        dataset.build(corpus_dir, photo, n=4, duration_sec=1.0, seed=0, split='train', workers=1, photos=pool, first_shard=1)
+        with pytest.raises(ValueError, match='outside'):
+            dataset.build(corpus_dir, photo, n=4, duration_sec=1.0, seed=0, split='train', workers=1, first_shard=2)
+    finally:
+        dataset.SHARD_SIZE = size
+    assert sorted(p.name for p in (photo / 'train').glob('shard-*')) == ['shard-00001']
+    plain_meta = json.loads((plain / 'train' / 'shard-00000' / 'meta.json').read_text())
+    photo_meta = json.loads((photo / 'train' / 'shard-00001' / 'meta.json').read_text())
+    assert 'look' not in plain_meta and photo_meta['look']['images'] == 1

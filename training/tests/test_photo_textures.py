@@ -20,12 +20,16 @@ def pool(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_the_look_changes_the_picture_only(pool):
-    """The same seed gives the same scene, events and timing with or without the look (it draws from its own rng)."""
+@pytest.mark.parametrize('kind', ['drop', 'still', 'distractor'])
+def test_the_look_changes_the_picture_only(pool, kind):
+    """The same seed gives the same scene, events and timing with or without the look, and the scene's random stream
+    ends where it would have, so everything drawn after it (silence, the sound in dataset.make_sample) is the same."""
     look = pt.PhotoLook(pool, photo_p=1.0, codec_p=1.0)
-    plain = sv.render_scene('drop', np.random.default_rng(5), 2.0)
-    photo = sv.render_scene('drop', np.random.default_rng(5), 2.0, look, np.random.default_rng(1))
-    assert photo.events == plain.events and photo.kind == plain.kind
+    plain_rng, photo_rng = np.random.default_rng(5), np.random.default_rng(5)
+    plain = sv.render_scene(kind, plain_rng, 2.0)
+    photo = sv.render_scene(kind, photo_rng, 2.0, look, np.random.default_rng(1))
+    assert photo_rng.bit_generator.state == plain_rng.bit_generator.state
+    assert photo.events == plain.events and photo.kind == plain.kind and photo.silent == plain.silent
     assert [s.role for s in photo.sustains] == [s.role for s in plain.sustains]
     assert photo.frames.shape == plain.frames.shape and photo.frames.dtype == np.uint8
     assert np.abs(photo.frames.astype(int) - plain.frames).mean() > 10  # the background is the photograph
@@ -59,5 +63,10 @@ def test_only_colour_maps_are_taken():
     assert not pt._is_colour_map(Path('rust_n.png'), stems)
     assert pt._is_colour_map(Path('metal.jpg'), stems)
     assert pt._is_colour_map(Path('glass.jpg'), {'glass'})  # ends in s, but no 'glas' beside it: not a specular map
+    # Red Eclipse's data/wicked: the colour map is name + d, its siblings name + n / s / z; Nobiax ships masks.png.
+    wicked = {'metal01d', 'metal01n', 'metal01s', 'metal01z'}
+    assert pt._is_colour_map(Path('metal01d.jpg'), wicked)
+    assert not any(pt._is_colour_map(Path(f'metal01{c}.jpg'), wicked) for c in 'nsz')
+    assert not pt._is_colour_map(Path('masks.png'), {'masks', 'diffuse'})
     blue = np.zeros((8, 8, 3), np.uint8) + np.array([128, 128, 255], np.uint8)
     assert pt._looks_like_normal_map(blue) and not pt._looks_like_normal_map(255 - blue)

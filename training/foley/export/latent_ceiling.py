@@ -6,8 +6,9 @@ Each real clip's audio (evaluation only: read in place, written to a temporary f
 latent of the pack (64 mels, hop 512) and of finer or coarser ones (128, 32 mels), decoded with the pack's fast
 Griffin-Lim (8 iterations, momentum 0.99; the engine's `src/dsp/log-mel.ts` mirrors it), and scored against the
 original by the product's scorer (`foley score`, via engine_cli: onset F1, loudness r, log-mel Fréchet distance at
-16 kHz). No model is involved: this is the best any model could score through that latent and decoder, the ceiling
-issue 8 asks about before "128 mels or another latent". A probe (PyTorch decoder), like decoder_study.
+16 kHz). No model is involved: it is what a model that predicted the latent exactly would score through that decoder
+— a practical ceiling (a latent or post-processing tuned to Griffin-Lim could do a little better), the one issue 8
+asks about before "128 mels or another latent". A probe (PyTorch decoder), like decoder_study.
 """
 
 from __future__ import annotations
@@ -41,12 +42,11 @@ def round_trip(audio: np.ndarray, n_mels: int) -> np.ndarray:
 
 def clip_paths(data: Path) -> list[Path]:
     """The dev set's ground-truth videos, as clips.tsv lists them (paths there start with data/real-dev/)."""
-    rows = csv.DictReader((data / 'clips.tsv').open(), delimiter='\t')
-    return [data / row['path'].split('real-dev/', 1)[1] for row in rows]
+    with (data / 'clips.tsv').open() as table:
+        return [data / row['path'].split('real-dev/', 1)[1] for row in csv.DictReader(table, delimiter='\t')]
 
 
 def study(data: Path, limit: int | None = None) -> dict:
-    torch.set_num_threads(1)
     per_mels: dict[int, list[dict]] = {m: [] for m in MELS}
     clips = clip_paths(data)[:limit]
     with tempfile.TemporaryDirectory() as tmp:
@@ -77,6 +77,7 @@ def main() -> None:
     parser.add_argument('--limit', type=int, help='only the first N clips')
     parser.add_argument('--out', type=Path)
     args = parser.parse_args()
+    torch.set_num_threads(1)
     emit_report(study(args.data, args.limit), args.out)
 
 
