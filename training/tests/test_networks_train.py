@@ -61,16 +61,21 @@ def test_one_training_step_reduces_nothing_to_nan():
     assert all(torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None)
 
 
-def test_predictor_only_learns_the_predictor_alone():
+def model_and_ema_apart(seed: int) -> tuple[FoleyModel, FoleyModel, dict]:
+    """A test-preset model, an EMA copy whose every weight differs from it, and a batch of two fake items."""
     cfg = preset('test')
-    rng = np.random.default_rng(1)
+    rng = np.random.default_rng(seed)
     model = FoleyModel(cfg=cfg)
     ema = copy.deepcopy(model)
     for p in ema.parameters():
         p.data.add_(0.01)
+    return model, ema, make_batch([fake_item(rng), fake_item(rng, prompt=False)], cfg, rng)
+
+
+def test_predictor_only_learns_the_predictor_alone():
+    model, ema, batch = model_and_ema_apart(1)
     freeze_all_but_predictor(model, ema)
     assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), ema.state_dict().values(), strict=True))
-    batch = make_batch([fake_item(rng), fake_item(rng, prompt=False)], cfg, rng)
     flow, loud = losses(model, batch, torch.Generator().manual_seed(0), predictor_only=True)
     assert flow.item() == 0.0 and loud.item() > 0
     loud.backward()
@@ -79,12 +84,7 @@ def test_predictor_only_learns_the_predictor_alone():
 
 
 def test_picture_only_learns_what_reads_the_picture():
-    cfg = preset('test')
-    rng = np.random.default_rng(3)
-    model = FoleyModel(cfg=cfg)
-    ema = copy.deepcopy(model)
-    for p in ema.parameters():
-        p.data.add_(0.01)
+    model, ema, batch = model_and_ema_apart(3)
     raw = {name: p.detach().clone() for name, p in model.named_parameters()}
     averaged = dict(ema.named_parameters())
     freeze_all_but(model, ema, PICTURE_PARTS, resuming=True)
@@ -92,7 +92,6 @@ def test_picture_only_learns_what_reads_the_picture():
         assert torch.equal(p, raw[name] if p.requires_grad else averaged[name])
     freeze_all_but(model, ema, PICTURE_PARTS)  # a fresh run starts everything at the EMA
     assert all(torch.equal(p, averaged[name]) for name, p in model.named_parameters())
-    batch = make_batch([fake_item(rng), fake_item(rng, prompt=False)], cfg, rng)
     flow, _ = losses(model, batch, torch.Generator().manual_seed(0))
     flow.backward()
     learning = {name.split('.')[0] for name, p in model.named_parameters() if p.grad is not None and p.grad.abs().sum() > 0}
